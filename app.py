@@ -1,0 +1,90 @@
+"""Serve the static site locally: `python app.py [--host 127.0.0.1] [--port 5000]`.
+
+A deliberately tiny Flask app. It serves `site/` and the page's Python modules from `py/`
+(the worker fetches them and imports them into Pyodide). It never runs inference: the digit
+is recognized in the browser, and nothing the user draws is sent here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import mimetypes
+from pathlib import Path
+
+from flask import Flask, Response, abort, send_from_directory
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_CONFIG = {
+    "SITE_DIR": ROOT / "site",
+    "PY_DIR": ROOT / "py",
+    "HOST": "127.0.0.1",
+    "PORT": 5000,
+}
+# Browsers refuse to compile wasm streamingly or import modules served with the wrong type,
+# and hosts' mime databases disagree (some lack .mjs or .wasm), so these are fixed here.
+CONTENT_TYPES = {
+    ".wasm": "application/wasm",
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".py": "text/x-python",
+    ".zip": "application/zip",
+    ".bin": "application/octet-stream",
+    ".html": "text/html",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+}
+
+
+def _send(directory: Path, path: str) -> Response:
+    if any(part.startswith(".") for part in Path(path).parts):
+        abort(404)
+    response = send_from_directory(directory, path)
+    suffix = Path(path).suffix.lower()
+    content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path)[0]
+    if content_type:
+        response.mimetype = content_type
+    # Revalidate every time (cheap with ETags): an updated model or module is never stale.
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides DEFAULT_CONFIG (tests point SITE_DIR elsewhere)."""
+    app = Flask(__name__, static_folder=None)
+    app.config.update(DEFAULT_CONFIG)
+    app.config.update(config or {})
+
+    @app.get("/")
+    def index() -> Response:
+        return _send(Path(app.config["SITE_DIR"]), "index.html")
+
+    @app.get("/py/<path:path>")
+    def python_module(path: str) -> Response:
+        return _send(Path(app.config["PY_DIR"]), path)
+
+    @app.get("/<path:path>")
+    def site_file(path: str) -> Response:
+        return _send(Path(app.config["SITE_DIR"]), path)
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the digit recognizer's static site.")
+    parser.add_argument("--host", default=DEFAULT_CONFIG["HOST"], help="default: 127.0.0.1")
+    parser.add_argument("--port", type=int, default=DEFAULT_CONFIG["PORT"], help="default: 5000")
+    args = parser.parse_args(argv)
+    vendor = Path(DEFAULT_CONFIG["SITE_DIR"]) / "vendor" / "versions.json"
+    if not vendor.is_file():
+        raise SystemExit(
+            "site/vendor/ is missing: run `python -m export.runtime` once (or the README's "
+            "run command, which does all set-up)."
+        )
+    print(f"Serving on http://{args.host}:{args.port}/")
+    create_app().run(host=args.host, port=args.port)
+
+
+if __name__ == "__main__":
+    main()

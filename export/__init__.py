@@ -1,0 +1,1 @@
+"""Export: the trained Keras model to a TF.js graph model in site/model/, and the web runtime."""

@@ -1,0 +1,166 @@
+"""Convert the trained Keras model into the TF.js graph model that the page serves.
+
+    python -m export.tfjs [--model training/artifacts/model.keras] [--quantize uint8]
+
+Why a *graph* model: TF.js 4.22 cannot load a Keras 3 *layers* model (its InputLayer config
+lacks `batchInputShape`), and the graph model runs faster on the wasm backend anyway. So the
+model goes Keras -> SavedModel (`model.export`) -> `tensorflowjs` graph model.
+
+Writes into `--out` (default `site/model/`): `model.json` and its weight shard, the training
+`metrics.json`, and `manifest.json`, which the page reads: version (a content hash of the
+model files), input and output names and shapes, labels, quantization, and the MNIST test
+accuracy *of the exported weights* (after quantization, measured here, not copied).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_MODEL = Path("training/artifacts/model.keras")
+DEFAULT_OUT_DIR = Path("site/model")
+DEFAULT_DATA_DIR = Path("../shared/data/mnist")
+QUANTIZATIONS = ("uint8", "float16", "none")
+DEFAULT_QUANTIZATION = "uint8"
+# One shard: the model is small, and one request beats several.
+WEIGHT_SHARD_BYTES = 16 * 1024 * 1024
+LABELS = [str(digit) for digit in range(10)]
+# How far the exported model's probabilities may stray from the Keras model's on the same
+# input, per quantization (measured on MNIST test images; see tests/test_training_export.py).
+TOLERANCE = {"none": 1e-4, "float16": 2e-3, "uint8": 5e-2}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="a saved .keras model")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="output directory")
+    parser.add_argument("--quantize", choices=QUANTIZATIONS, default=DEFAULT_QUANTIZATION)
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help="MNIST directory, to measure the exported weights' test accuracy",
+    )
+    parser.add_argument(
+        "--test-limit", type=int, default=None, help="measure on only the first N test images"
+    )
+    return parser.parse_args(argv)
+
+
+def content_version(model_dir: Path) -> str:
+    """A short hash of model.json and its weight files: changes whenever the model does."""
+    model_json = model_dir / "model.json"
+    digest = hashlib.sha256(model_json.read_bytes())
+    for group in json.loads(model_json.read_text())["weightsManifest"]:
+        for path in group["paths"]:
+            digest.update((model_dir / path).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def quantize_roundtrip(model, quantization: str) -> None:
+    """Replace the model's weights by what TF.js will compute with after quantization."""
+    if quantization == "none":
+        return
+    from tensorflowjs import quantization as tfjs_quantization
+
+    dtype = tfjs_quantization.QUANTIZATION_OPTION_TO_DTYPES[quantization]
+    weights = []
+    for weight in model.get_weights():
+        quantized, metadata = tfjs_quantization.quantize_weights(weight, dtype)
+        weights.append(tfjs_quantization.dequantize_weights(quantized, metadata, weight.dtype))
+    model.set_weights(weights)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not args.model.is_file():
+        print(
+            f"error: no model at {args.model}; train one first: python -m training.train",
+            file=sys.stderr,
+        )
+        return 2
+    metrics_path = args.model.with_name("metrics.json")
+    metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
+
+    import keras
+    from tensorflowjs.converters import tf_saved_model_conversion_v2 as converter
+
+    from training import mnist
+    from training.train import to_model_input
+
+    model = keras.saving.load_model(args.model)
+    input_name = model.inputs[0].name
+    quantization_map = None if args.quantize == "none" else {args.quantize: True}
+
+    with tempfile.TemporaryDirectory() as scratch:
+        saved_model = Path(scratch) / "saved_model"
+        converted = Path(scratch) / "tfjs"
+        model.export(saved_model, format="tf_saved_model", verbose=False)
+        converter.convert_tf_saved_model(
+            str(saved_model),
+            str(converted),
+            quantization_dtype_map=quantization_map,
+            weight_shard_size_bytes=WEIGHT_SHARD_BYTES,
+        )
+        # Replace the old model only once the new one is complete.
+        if args.out.exists():
+            for old in args.out.iterdir():
+                if old.is_file():
+                    old.unlink()
+        args.out.mkdir(parents=True, exist_ok=True)
+        for produced in converted.iterdir():
+            shutil.copy2(produced, args.out / produced.name)
+
+    exported_accuracy = None
+    try:
+        data = mnist.load(args.data, allow_download=False)
+    except mnist.MnistError as error:
+        print(f"warning: not measuring exported accuracy: {error}", file=sys.stderr)
+    else:
+        images, labels = data.test_images, data.test_labels
+        if args.test_limit is not None:
+            images, labels = images[: args.test_limit], labels[: args.test_limit]
+        quantize_roundtrip(model, args.quantize)
+        predicted = model.predict(to_model_input(images), batch_size=1000, verbose=0)
+        exported_accuracy = float((np.argmax(predicted, axis=1) == labels).mean())
+        print(f"exported ({args.quantize}) test accuracy: {exported_accuracy:.4%}")
+
+    model_files = sorted(path.name for path in args.out.iterdir())
+    manifest = {
+        "version": content_version(args.out),
+        "format": "tfjs-graph-model",
+        "model": "model.json",
+        "input": {"name": input_name, "shape": [1, 28, 28, 1], "dtype": "float32"},
+        "output": {"shape": [1, 10], "activation": "softmax"},
+        "labels": LABELS,
+        "quantization": args.quantize,
+        "tolerance": TOLERANCE[args.quantize],
+        "test_accuracy": exported_accuracy,
+        "keras_test_accuracy": metrics.get("test_accuracy"),
+        "test_images": None if exported_accuracy is None else int(len(labels)),
+        "bytes": sum((args.out / name).stat().st_size for name in model_files),
+        # Per-file hashes let the page refuse a truncated or corrupt download.
+        "files": {
+            name: hashlib.sha256((args.out / name).read_bytes()).hexdigest()
+            for name in model_files
+            if name not in ("manifest.json", "metrics.json")
+        },
+        "exported": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+    if metrics:
+        (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"wrote {args.out}: version {manifest['version']}, {manifest['bytes']} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

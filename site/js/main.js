@@ -1,0 +1,63 @@
+// Orchestration: the pad, the recognizer worker and the results view. The main thread
+// only draws and renders; recognition happens in the worker.
+
+import { Pad } from './pad.js';
+import { RecognizerClient } from './recognizer-client.js';
+import { ResultsView } from './results.js';
+
+const view = new ResultsView();
+let ready = false;
+let inFlight = false;
+let wanted = false; // a newer drawing than the one in flight awaits recognition
+let drawingVersion = 0; // bumped by every stroke and clear; stale results are dropped
+
+const client = new RecognizerClient({
+  onStatus: ({ stage, message, ...details }) => {
+    view.showStatus(stage, message);
+    if (stage === 'ready') {
+      ready = true;
+      view.showModelInfo(details);
+      if (pad.hasInk) requestRecognition();
+    }
+  },
+});
+client.ready.catch(() => {}); // shown through onStatus
+
+const pad = new Pad(document.querySelector('[data-testid="pad"]'), {
+  onStrokeEnd: () => {
+    drawingVersion += 1;
+    requestRecognition();
+  },
+});
+
+document.querySelector('[data-testid="clear"]').addEventListener('click', () => {
+  pad.clear();
+  drawingVersion += 1;
+  wanted = false;
+  view.showNothing('Draw a digit in the box.');
+});
+
+/** At most one recognition in flight; the newest drawing wins, none queue up. */
+async function requestRecognition() {
+  if (!pad.hasInk) return;
+  if (!ready) {
+    view.showStatus('loading', 'Still loading the recognizer: your digit will be recognized in a moment…');
+    return;
+  }
+  if (inFlight) {
+    wanted = true;
+    return;
+  }
+  inFlight = true;
+  wanted = false;
+  const version = drawingVersion;
+  try {
+    const result = await client.recognize(pad.pixels());
+    if (version === drawingVersion) view.showResult(result);
+  } catch (error) {
+    view.showError(`Recognition failed: ${error.message}`);
+  } finally {
+    inFlight = false;
+    if (wanted) requestRecognition();
+  }
+}

@@ -1,0 +1,105 @@
+"""The Flask app serves the site with the right content types, and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Path:
+    """A small stand-in site, so these tests don't depend on the generated vendor files."""
+    (tmp_path / "site" / "vendor").mkdir(parents=True)
+    (tmp_path / "site" / "index.html").write_text("<!doctype html><title>t</title>")
+    for name in ("runtime.wasm", "module.mjs", "script.js", "data.json", "style.css"):
+        (tmp_path / "site" / "vendor" / name).write_bytes(b"x")
+    (tmp_path / "site" / ".secret").write_text("dotfile")
+    (tmp_path / "py" / "digits").mkdir(parents=True)
+    (tmp_path / "py" / "digits" / "preprocess.py").write_text("X = 1\n")
+    (tmp_path / "outside.txt").write_text("not part of the site")
+    return tmp_path
+
+
+class Client:
+    """The Flask test client, closing each response (file responses hold a file open)."""
+
+    def __init__(self, app) -> None:
+        self.test_client = app.test_client()
+
+    def get(self, path: str):
+        response = self.test_client.get(path)
+        response.get_data()
+        response.close()
+        return response
+
+    def post(self, path: str, data: bytes):
+        response = self.test_client.post(path, data=data)
+        response.close()
+        return response
+
+
+@pytest.fixture()
+def client(site: Path) -> Client:
+    return Client(
+        create_app({"SITE_DIR": site / "site", "PY_DIR": site / "py", "TESTING": True})
+    )
+
+
+def test_index_is_served_at_root(client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert b"<title>t</title>" in response.data
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/vendor/runtime.wasm", "application/wasm"),
+        ("/vendor/module.mjs", "text/javascript"),
+        ("/vendor/script.js", "text/javascript"),
+        ("/vendor/data.json", "application/json"),
+        ("/vendor/style.css", "text/css"),
+        ("/py/digits/preprocess.py", "text/x-python"),
+    ],
+)
+def test_content_types_do_not_depend_on_the_host(client, path: str, content_type: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.mimetype == content_type
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/missing.html",
+        "/vendor/missing.wasm",
+        "/py/digits/missing.py",
+        "/.secret",
+        "/../outside.txt",
+        "/%2e%2e/outside.txt",
+        "/py/../outside.txt",
+    ],
+)
+def test_missing_hidden_and_outside_files_are_404(client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert b"not part of the site" not in response.data
+
+
+def test_there_is_no_inference_endpoint(client) -> None:
+    assert client.post("/", data=b"pixels").status_code == 405
+    assert client.post("/predict", data=b"pixels").status_code == 405
+
+
+def test_the_real_site_has_its_page_and_model() -> None:
+    client = Client(create_app({"TESTING": True}))
+    assert client.get("/").status_code == 200
+    manifest = client.get("/model/manifest.json")
+    assert manifest.status_code == 200
+    assert manifest.json["labels"] == [str(digit) for digit in range(10)]
+    assert client.get(f"/model/{manifest.json['model']}").status_code == 200

@@ -1,0 +1,103 @@
+"""The real page in headless Chromium: real Pyodide, real TF.js, the shipped model."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.drawing import (
+    DIGIT_STROKES,
+    draw_digit_with_mouse,
+    draw_digit_with_touch,
+    draw_strokes_with_mouse,
+    shown_after,
+)
+
+pytestmark = pytest.mark.browser
+READY_TIMEOUT_MS = 90_000
+
+
+@pytest.fixture()
+def ready_page(page: Page) -> Page:
+    page.goto("/")
+    expect(page.get_by_test_id("prediction")).to_have_attribute(
+        "data-status", "ready", timeout=READY_TIMEOUT_MS
+    )
+    return page
+
+
+def test_status_line_tells_when_the_recognizer_is_ready(ready_page: Page) -> None:
+    expect(ready_page.get_by_test_id("status")).to_contain_text("Ready")
+    expect(ready_page.get_by_test_id("prediction")).to_have_text("")
+    expect(ready_page.get_by_test_id("model-info")).to_contain_text("Pyodide")
+
+
+@pytest.mark.parametrize("digit", sorted(DIGIT_STROKES))
+def test_each_digit_drawn_with_the_mouse_is_recognized(ready_page: Page, digit: str) -> None:
+    seq = draw_digit_with_mouse(ready_page, digit)
+    assert shown_after(ready_page, seq) == digit
+    expect(ready_page.get_by_test_id("confidence")).to_have_text(re.compile(r"\d.*% sure"))
+    expect(ready_page.get_by_test_id("prediction")).to_have_attribute("data-seq", str(seq + 1))
+
+
+def test_a_small_digit_off_centre_is_recognized(ready_page: Page) -> None:
+    seq = draw_digit_with_mouse(ready_page, "7", area=(0.05, 0.55, 0.35, 0.4))
+    assert shown_after(ready_page, seq) == "7"
+
+
+def test_digit_drawn_by_touch_is_recognized(browser, base_url: str) -> None:
+    context = browser.new_context(has_touch=True, is_mobile=True, base_url=base_url)
+    page = context.new_page()
+    try:
+        page.goto("/")
+        expect(page.get_by_test_id("prediction")).to_have_attribute(
+            "data-status", "ready", timeout=READY_TIMEOUT_MS
+        )
+        scroll_before = page.evaluate("window.scrollY")
+        seq = draw_digit_with_touch(page, "3")
+        assert shown_after(page, seq) == "3"
+        assert page.evaluate("window.scrollY") == scroll_before
+    finally:
+        context.close()
+
+
+def test_clear_empties_the_result_and_a_new_digit_is_recognized(ready_page: Page) -> None:
+    seq = draw_digit_with_mouse(ready_page, "2")
+    assert shown_after(ready_page, seq) == "2"
+    ready_page.get_by_test_id("clear").click()
+    expect(ready_page.get_by_test_id("prediction")).to_have_text("")
+    expect(ready_page.get_by_test_id("confidence")).to_have_text("")
+    blank = ready_page.evaluate(
+        "() => { const c = document.querySelector('[data-testid=pad]');"
+        " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " return d.every(v => v === 0); }"
+    )
+    assert blank
+    seq = draw_digit_with_mouse(ready_page, "5")
+    assert shown_after(ready_page, seq) == "5"
+
+
+def test_drawing_before_ready_is_recognized_once_ready(page: Page) -> None:
+    page.goto("/")
+    page.get_by_test_id("pad").wait_for()
+    seq = draw_strokes_with_mouse(page, DIGIT_STROKES["1"])
+    assert shown_after(page, seq, timeout_ms=READY_TIMEOUT_MS) == "1"
+
+
+def test_every_request_stays_on_the_site(page: Page, base_url: str) -> None:
+    requests = []
+    page.on("request", lambda request: requests.append(request))
+    page.goto("/")
+    expect(page.get_by_test_id("prediction")).to_have_attribute(
+        "data-status", "ready", timeout=READY_TIMEOUT_MS
+    )
+    seq = draw_digit_with_mouse(page, "4")
+    assert shown_after(page, seq) == "4"
+    urls = [request.url for request in requests]
+    assert any(url.endswith("pyodide.asm.wasm") for url in urls)
+    assert any(url.endswith("tf.mjs") for url in urls)
+    foreign = [url for url in urls if not url.startswith(base_url) and not url.startswith("data:")]
+    assert foreign == []
+    assert [request.method for request in requests if request.method != "GET"] == []

@@ -1,0 +1,108 @@
+"""Smoke test of the whole model pipeline: train briefly, export, run the export in TF.js.
+
+Trains on a few hundred MNIST images for one epoch (the pipeline, not the accuracy, is under
+test), exports with `export.tfjs`, then loads the exported graph model with the site's own
+TF.js bundle in headless Chromium and checks it gives Keras's probabilities on the same inputs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app import create_app
+from export import tfjs
+from tests.conftest import serve
+from training import mnist, train
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+MNIST_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+TRAIN_IMAGES = 400
+TEST_IMAGES = 200
+COMPARED_IMAGES = 64
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("artifacts")
+    status = train.main(
+        [
+            "--data", str(MNIST_DIR), "--no-download", "--out", str(out), "--epochs", "1",
+            "--limit", str(TRAIN_IMAGES), "--test-limit", str(TEST_IMAGES),
+        ]
+    )
+    assert status == 0
+    return out
+
+
+def test_training_writes_model_and_metrics(trained: Path) -> None:
+    metrics = json.loads((trained / "metrics.json").read_text())
+    assert (trained / "model.keras").is_file()
+    assert metrics["train_images"] + metrics["validation_images"] == TRAIN_IMAGES
+    assert metrics["test_images"] == TEST_IMAGES
+    assert 0.0 <= metrics["test_accuracy"] <= 1.0
+    assert set(metrics["per_class_accuracy"]) <= {str(digit) for digit in range(10)}
+    assert metrics["epochs"] == 1
+    assert metrics["seed"] == train.DEFAULT_SEED
+    assert set(metrics["data_sha256"]) == {name for name, _ in mnist.FILES.values()}
+
+
+def test_training_refuses_a_corrupt_data_directory(tmp_path: Path, capsys) -> None:
+    (tmp_path / "train-images-idx3-ubyte").write_bytes(b"\x00\x00\x08\x03short")
+    assert train.main(["--data", str(tmp_path), "--no-download", "--out", str(tmp_path)]) == 2
+    assert "missing" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("quantization", ["none", "uint8"])
+def test_exported_model_in_the_browser_matches_keras(
+    trained: Path, tmp_path: Path, web_runtime: Path, browser, quantization: str
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "vendor").symlink_to(web_runtime, target_is_directory=True)
+    (site / "index.html").write_text("<!doctype html><title>export check</title>")
+    status = tfjs.main(
+        [
+            "--model", str(trained / "model.keras"), "--out", str(site / "model"),
+            "--quantize", quantization, "--data", str(MNIST_DIR),
+            "--test-limit", str(TEST_IMAGES),
+        ]
+    )
+    assert status == 0
+    manifest = json.loads((site / "model" / "manifest.json").read_text())
+    assert manifest["quantization"] == quantization
+    assert manifest["test_images"] == TEST_IMAGES
+    assert manifest["labels"] == [str(digit) for digit in range(10)]
+
+    import keras
+
+    data = mnist.load(MNIST_DIR, allow_download=False)
+    inputs = train.to_model_input(data.test_images[-COMPARED_IMAGES:])
+    expected = keras.saving.load_model(trained / "model.keras").predict(inputs, verbose=0)
+
+    with serve(create_app({"SITE_DIR": site})) as url:
+        page = browser.new_page()
+        try:
+            page.goto(url + "/")
+            got = page.evaluate(
+                """async ({inputs, count}) => {
+                    const tf = await import('/vendor/tfjs/tf.mjs');
+                    tf.setWasmPaths('/vendor/tfjs/');
+                    await tf.setBackend('wasm');
+                    const model = await tf.loadGraphModel('/model/model.json');
+                    const output = model.predict(tf.tensor(inputs, [count, 28, 28, 1]));
+                    return {backend: tf.getBackend(), values: Array.from(output.dataSync())};
+                }""",
+                {"inputs": inputs.ravel().tolist(), "count": COMPARED_IMAGES},
+            )
+        finally:
+            page.close()
+    assert got["backend"] == "wasm"
+    actual = np.array(got["values"]).reshape(expected.shape)
+    difference = float(np.abs(actual - expected).max())
+    print(f"{quantization}: max |TF.js - Keras| = {difference:.2e}")
+    assert difference <= manifest["tolerance"] == tfjs.TOLERANCE[quantization]
+    assert (actual.argmax(axis=1) == expected.argmax(axis=1)).mean() >= 0.95
