@@ -99,14 +99,18 @@ def prepare(vendor_dir: Path, *, force: bool = False) -> None:
     shutil.rmtree(vendor_dir, ignore_errors=True)
     staging.rename(vendor_dir)
     total = sum(path.stat().st_size for path in vendor_dir.rglob("*") if path.is_file())
-    print(f"wrote {vendor_dir}: Pyodide {versions['pyodide']}, TF.js {versions['tfjs']}, {total} bytes")
+    print(
+        f"wrote {vendor_dir}: Pyodide {versions['pyodide']}, "
+        f"TF.js {versions['tfjs']}, {total} bytes"
+    )
 
 
 def is_prepared(vendor_dir: Path = DEFAULT_VENDOR_DIR) -> bool:
     """Whether `vendor_dir` holds a runtime built from the current lock file."""
     versions = vendor_dir / "versions.json"
-    return versions.is_file() and json.loads(versions.read_text()).get("lock") == (
-        lock_fingerprint()[:16]
+    return (
+        versions.is_file()
+        and json.loads(versions.read_text()).get("lock") == (lock_fingerprint()[:16])
     )
 
 

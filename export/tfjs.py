@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         "tolerance": TOLERANCE[args.quantize],
         "test_accuracy": exported_accuracy,
         "keras_test_accuracy": metrics.get("test_accuracy"),
-        "test_images": None if exported_accuracy is None else int(len(labels)),
+        "test_images": None if exported_accuracy is None else len(labels),
         "bytes": sum((args.out / name).stat().st_size for name in model_files),
         # Per-file hashes let the page refuse a truncated or corrupt download.
         "files": {
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in model_files
             if name not in ("manifest.json", "metrics.json")
         },
-        "exported": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "exported": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
     if metrics:
         (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")

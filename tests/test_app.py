@@ -43,9 +43,7 @@ class Client:
 
 @pytest.fixture()
 def client(site: Path) -> Client:
-    return Client(
-        create_app({"SITE_DIR": site / "site", "PY_DIR": site / "py", "TESTING": True})
-    )
+    return Client(create_app({"SITE_DIR": site / "site", "PY_DIR": site / "py", "TESTING": True}))
 
 
 def test_index_is_served_at_root(client) -> None:

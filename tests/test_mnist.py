@@ -96,8 +96,12 @@ def test_the_real_files_verify_and_match_the_published_figures(tmp_path: Path) -
     counts = np.bincount(data.test_labels, minlength=10).tolist()
     assert counts == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
     # One flipped byte in the middle of a real file is caught by the hash.
-    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+    for name in (
+        "train-images-idx3-ubyte.gz",
+        "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz",
+        "t10k-labels-idx1-ubyte.gz",
+    ):
         shutil.copy(SHARED_MNIST / name, tmp_path / name)
     path = tmp_path / "t10k-labels-idx1-ubyte.gz"
     raw = bytearray(gzip.decompress(path.read_bytes()))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from digits import recognizer
 
 SIDE = 64
@@ -39,7 +38,7 @@ def test_the_model_gets_784_floats_and_its_best_class_is_the_digit() -> None:
 
     result = recognizer.recognize(canvas_with_square(), SIDE, SIDE, model)
     assert len(seen["pixels"]) == 784
-    assert 0.0 <= min(seen["pixels"]) and max(seen["pixels"]) <= 1.0
+    assert min(seen["pixels"]) >= 0.0 and max(seen["pixels"]) <= 1.0
     assert result["status"] == "ok"
     assert result["digit"] == "7"
     assert result["probability"] == pytest.approx(0.91)

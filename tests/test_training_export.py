@@ -30,8 +30,17 @@ def trained(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("artifacts")
     status = train.main(
         [
-            "--data", str(MNIST_DIR), "--no-download", "--out", str(out), "--epochs", "1",
-            "--limit", str(TRAIN_IMAGES), "--test-limit", str(TEST_IMAGES),
+            "--data",
+            str(MNIST_DIR),
+            "--no-download",
+            "--out",
+            str(out),
+            "--epochs",
+            "1",
+            "--limit",
+            str(TRAIN_IMAGES),
+            "--test-limit",
+            str(TEST_IMAGES),
         ]
     )
     assert status == 0
@@ -66,9 +75,16 @@ def test_exported_model_in_the_browser_matches_keras(
     (site / "index.html").write_text("<!doctype html><title>export check</title>")
     status = tfjs.main(
         [
-            "--model", str(trained / "model.keras"), "--out", str(site / "model"),
-            "--quantize", quantization, "--data", str(MNIST_DIR),
-            "--test-limit", str(TEST_IMAGES),
+            "--model",
+            str(trained / "model.keras"),
+            "--out",
+            str(site / "model"),
+            "--quantize",
+            quantization,
+            "--data",
+            str(MNIST_DIR),
+            "--test-limit",
+            str(TEST_IMAGES),
         ]
     )
     assert status == 0

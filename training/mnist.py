@@ -122,7 +122,9 @@ def download(directory: Path) -> None:
         target.write_bytes(payload)
 
 
-def load(directory: Path | str, *, allow_download: bool = True, verify_hashes: bool = True) -> Mnist:
+def load(
+    directory: Path | str, *, allow_download: bool = True, verify_hashes: bool = True
+) -> Mnist:
     """Read, check and return MNIST from ``directory``.
 
     Downloads only when none of the files is there (a partial directory is more likely a

@@ -126,17 +126,17 @@ def main(argv: list[str] | None = None) -> int:
     model.save(args.out / "model.keras")
     metrics = {
         "test_accuracy": test_accuracy,
-        "test_images": int(len(y_test)),
+        "test_images": len(y_test),
         "per_class_accuracy": per_class,
         "validation_accuracy": float(history.history["val_accuracy"][-1]),
-        "train_images": int(len(x_train)),
-        "validation_images": int(len(x_validation)),
+        "train_images": len(x_train),
+        "validation_images": len(x_validation),
         "epochs": args.epochs,
         "batch_size": BATCH_SIZE,
         "learning_rate": LEARNING_RATE,
         "seed": args.seed,
         "training_seconds": round(training_seconds, 1),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "data_sha256": data.sha256,
         "architecture": "conv32-conv64-maxpool-dropout0.25-dense128-dropout0.5-dense10",
     }

@@ -37,9 +37,7 @@ def _check_size(rgba: bytes | bytearray | memoryview, width: int, height: int) -
             raise ValueError(f"{name} must be a positive integer, not {value!r}")
     expected = width * height * 4
     if len(rgba) != expected:
-        raise ValueError(
-            f"{width}x{height} RGBA needs {expected} bytes, got {len(rgba)}"
-        )
+        raise ValueError(f"{width}x{height} RGBA needs {expected} bytes, got {len(rgba)}")
 
 
 def ink_from_rgba(rgba: bytes | bytearray | memoryview, width: int, height: int) -> bytes:
@@ -59,7 +57,7 @@ def ink_from_rgba(rgba: bytes | bytearray | memoryview, width: int, height: int)
         return alpha
     return bytes(
         (a * (255 - (299 * r + 587 * g + 114 * b) // 1000) + 127) // 255
-        for r, g, b, a in zip(red, green, blue, alpha)
+        for r, g, b, a in zip(red, green, blue, alpha, strict=True)
     )
 
 
@@ -108,8 +106,12 @@ def _area_bins(source: int, target: int) -> list[tuple[int, int, float, float, f
 def _resample(values, bins) -> list[float]:
     """Area-average one line of values (bytes or a tuple of floats) through `bins`."""
     return [
-        (first_weight * values[first] + sum(values[first + 1 : stop - 1])
-         + last_weight * values[stop - 1]) / total
+        (
+            first_weight * values[first]
+            + sum(values[first + 1 : stop - 1])
+            + last_weight * values[stop - 1]
+        )
+        / total
         for first, stop, first_weight, last_weight, total in bins
     ]
 
@@ -137,8 +139,10 @@ def to_model_input(rgba: bytes | bytearray | memoryview, width: int, height: int
         _resample(ink[y * width + left : y * width + right], column_bins)
         for y in range(top, bottom)
     ]
-    columns = [_resample(column, row_bins) for column in zip(*narrowed)]
-    fitted = [list(row) for row in zip(*columns)]  # fit_height rows of fit_width values
+    columns = [_resample(column, row_bins) for column in zip(*narrowed, strict=True)]
+    fitted = [
+        list(row) for row in zip(*columns, strict=True)
+    ]  # fit_height rows of fit_width values
 
     # Centre of mass to the field's centre, by whole pixels, never pushing ink off the field.
     mass = sum(sum(row) for row in fitted)
