@@ -18,6 +18,7 @@ import argparse
 import datetime
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -90,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     metrics_path = args.model.with_name("metrics.json")
     metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
 
+    # tensorflowjs imports TF Decision Forests, whose welcome banner imports IPython (absent)
+    # whenever stdout is not a terminal, as in CI: ask it not to.
+    os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
     import keras
     from tensorflowjs.converters import tf_saved_model_conversion_v2 as converter
 

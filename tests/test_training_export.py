@@ -15,7 +15,7 @@ import pytest
 
 from app import create_app
 from export import tfjs
-from tests.conftest import serve
+from tests.support import serve
 from training import mnist, train
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

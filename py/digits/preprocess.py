@@ -5,154 +5,265 @@ longer side is 20 px, anti-aliased, aspect ratio kept, then placed in a 28x28 fi
 centre of mass at the centre. A model trained on MNIST is only as good on drawings as this
 normalization is faithful, so we do the same, wherever and however large the user drew.
 
-Pure standard-library Python (no NumPy exists for the Pyodide we ship). It stays fast by
-working on whole byte strings: channel slices (`rgba[3::4]`), `bytes.translate` lookup
-tables, and `sum()` over slices, so per-pixel Python runs only over the 20x20 result, or over
-the whole image only where the colours need real arithmetic (photos, not the pad's ink).
+Centre of mass convention: pixel (x, y) sits at integer coordinates (x, y), and the centre
+of mass is put on pixel 14 (``FIELD_CENTRE``), to the nearest whole pixel, so it lands in
+[13.5, 14.5] on both axes. That is what MNIST itself does: over its test set the centres
+of mass measured this way lie in [13.5, 14.5] and average 14.0 (a centre at 13.5, the middle
+of the field in edge coordinates, would sit half a pixel up and left of the training data).
+
+Pure standard-library Python (no NumPy exists for the Pyodide we ship), and called on every
+pen move, so it works on whole byte strings with C-speed operations: channel slices
+(``rgba[3::4]``), ``bytes.translate`` tables, ``lstrip`` to find where ink starts, and big
+integers as vectors of 32-bit lanes to add whole rows at once. Per-pixel Python runs only
+over the 20x20 result, and, for images that are neither grey nor black ink on transparency,
+over the ink's bounding box.
 """
 
 from __future__ import annotations
 
+import sys
+from array import array
+
 MNIST_SIZE = 28
 FIT_SIZE = 20
-# Coordinates are continuous (pixel x covers [x, x + 1)), so the field's centre is 14.0.
-FIELD_CENTRE = MNIST_SIZE / 2
-# Ink at or below this (of 255) is paper noise, not a stroke.
+# The pixel index (on both axes) that the ink's centre of mass is moved to, as in MNIST.
+FIELD_CENTRE = 14
+# Ink at or below this (of 255) is paper noise or a faint anti-aliased fringe, not a stroke.
 NOISE_THRESHOLD = 40
-# Fewer ink pixels than this fraction of the image is a speck, not a digit (a 10 px dot on a
-# 280 px canvas is 1% of it; one stray pixel is 0.001%).
+# Fewer ink pixels than this fraction of the canvas is a speck, not a digit: 7 px of a 280 px
+# canvas, while a pen dot there (20 px wide) has about 300 and a 10 px dot 100.
 MIN_INK_FRACTION = 1e-4
+# Rec. 601 luma weights, per mille, as the canvas's own greyscale conversions use them.
+LUMA_RED, LUMA_GREEN, LUMA_BLUE = 299, 587, 114
+LUMA_SCALE = LUMA_RED + LUMA_GREEN + LUMA_BLUE
 
-_INVERT = bytes(255 - value for value in range(256))
+_CHANNELS = 4
+_ALPHA = 3
+_MAX = 255
+_ZERO, _OPAQUE = b"\x00", b"\xff"
+# Each value inverted: ink of an opaque grey pixel.
+_INVERT = bytes(_MAX - value for value in range(256))
+# Values at or below the noise threshold dropped to 0, others kept.
 _DENOISE = bytes(0 if value <= NOISE_THRESHOLD else value for value in range(256))
+# 1 where a colour channel is dark enough that its pixel may hold ink above the threshold:
+# luminance is a weighted mean, so if every channel is light the pixel is light.
+_MAYBE_DARK = bytes(int(value < _MAX - NOISE_THRESHOLD) for value in range(256))
 
 
 class NothingToRecognize(ValueError):
     """The input holds no ink (blank canvas / blank image): there is no digit to guess."""
 
 
-def _check_size(rgba: bytes | bytearray | memoryview, width: int, height: int) -> None:
+def _as_checked_bytes(rgba: bytes | bytearray | memoryview, width: int, height: int) -> bytes:
+    """The pixels as bytes (no copy for bytes), after checking they are width x height RGBA."""
     for name, value in (("width", width), ("height", height)):
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ValueError(f"{name} must be a positive integer, not {value!r}")
-    expected = width * height * 4
-    if len(rgba) != expected:
-        raise ValueError(f"{width}x{height} RGBA needs {expected} bytes, got {len(rgba)}")
-
-
-def ink_from_rgba(rgba: bytes | bytearray | memoryview, width: int, height: int) -> bytes:
-    """One byte per pixel: how much ink, 0 (paper) to 255 (black), over white paper.
-
-    ink = alpha * (255 - luminance) / 255, so black on a transparent canvas and black on a
-    white one are the same ink, and white or transparent pixels are none.
-    """
-    _check_size(rgba, width, height)
     data = bytes(rgba)
-    red, green, blue, alpha = data[0::4], data[1::4], data[2::4], data[3::4]
-    pixels = width * height
-    grey = red == green == blue
-    if grey and alpha.count(255) == pixels:  # opaque greys: ink is the inverted grey
-        return red.translate(_INVERT)
-    if grey and red.count(0) == pixels:  # black at varying alpha: the pad's own ink
-        return alpha
+    expected = width * height * _CHANNELS
+    if len(data) != expected:
+        raise ValueError(
+            f"a {width}x{height} RGBA image has {expected} bytes, but {len(data)} were given"
+        )
+    return data
+
+
+def _ink(data: bytes) -> bytes:
+    """Ink per pixel of RGBA `data`, with fast paths for what canvases actually hold."""
+    red, green, blue = data[0::_CHANNELS], data[1::_CHANNELS], data[2::_CHANNELS]
+    alpha = data[_ALPHA::_CHANNELS]
+    if red == green == blue:
+        if not red.lstrip(_ZERO):  # black at varying alpha: the pad's ink, transparency
+            return alpha
+        if not alpha.lstrip(_OPAQUE):  # opaque greys: a white page, a scan
+            return red.translate(_INVERT)
     return bytes(
-        (a * (255 - (299 * r + 587 * g + 114 * b) // 1000) + 127) // 255
+        (a * (_MAX - (LUMA_RED * r + LUMA_GREEN * g + LUMA_BLUE * b) // LUMA_SCALE) + _MAX // 2)
+        // _MAX
         for r, g, b, a in zip(red, green, blue, alpha, strict=True)
     )
 
 
-def _bounding_box(ink: bytes, width: int, height: int) -> tuple[int, int, int, int] | None:
-    """(left, top, right, bottom), right and bottom exclusive, of the non-zero bytes."""
-    top = bottom = None
-    left, right = width, 0
-    for y in range(height):
-        row = ink[y * width : (y + 1) * width]
-        stripped = row.lstrip(b"\0")
-        if not stripped:
-            continue
-        if top is None:
-            top = y
-        bottom = y + 1
-        left = min(left, width - len(stripped))
-        right = max(right, len(row.rstrip(b"\0")))
-    if top is None or bottom is None:
+def ink_from_rgba(rgba: bytes | bytearray | memoryview, width: int, height: int) -> bytes:
+    """One byte per pixel, row-major: how much ink, 0 (paper) to 255 (black), over white paper.
+
+    ink = alpha * (255 - luminance) / 255, luminance = (299 R + 587 G + 114 B) / 1000, so
+    black on a transparent canvas and black on a white one are the same ink, and white or
+    transparent pixels are none. Raises ValueError when the sizes do not fit the bytes.
+    """
+    return _ink(_as_checked_bytes(rgba, width, height))
+
+
+def _bounding_box(mask: bytes, width: int) -> tuple[int, int, int, int] | None:
+    """(left, top, right, bottom), right and bottom exclusive, of the non-zero bytes.
+
+    Top and bottom come from stripping the whole buffer; per row, only the part left of the
+    box found so far (and right of it) is searched, so the work shrinks as the box grows.
+    """
+    rest = mask.lstrip(_ZERO)
+    if not rest:
         return None
+    top = (len(mask) - len(rest)) // width
+    bottom = (len(mask.rstrip(_ZERO)) - 1) // width + 1
+    left, right = width, 0
+    for start in range(top * width, bottom * width, width):
+        head = mask[start : start + left].lstrip(_ZERO)
+        if head:
+            left -= len(head)
+        tail = mask[start + right : start + width].rstrip(_ZERO)
+        if tail:
+            right += len(tail)
     return left, top, right, bottom
 
 
-def _area_bins(source: int, target: int) -> list[tuple[int, int, float, float, float]]:
-    """For each target pixel: the source pixels it covers and their coverage weights.
+def _crop(data: bytes, width: int, box: tuple[int, int, int, int], size: int = 1) -> bytes:
+    """The rectangle `box` of an image of `size`-byte pixels, rows joined."""
+    left, top, right, bottom = box
+    if left == 0 and right == width:
+        return data[top * width * size : bottom * width * size]
+    row = width * size
+    return b"".join(
+        data[start + left * size : start + right * size]
+        for start in range(top * row, bottom * row, row)
+    )
 
-    (first, stop, first_weight, last_weight, total): pixels first+1 .. stop-2 count whole.
-    This is exact area averaging, downscaling and (for tiny drawings) upscaling alike.
+
+def _candidates(data: bytes, pixels: int) -> tuple[bytes, bool]:
+    """Non-zero where a pixel may hold ink above the noise threshold; True if it IS that ink.
+
+    Cheap whole-image byte operations; the exact (per-pixel) ink is then only computed
+    inside the candidates' bounding box. Ink never exceeds alpha, so on an image with any
+    transparency alpha bounds it; on an opaque one, only a pixel with a dark channel can.
     """
-    scale = source / target
-    bins = []
+    alpha = data[_ALPHA::_CHANNELS]
+    if alpha.lstrip(_OPAQUE):
+        return alpha.translate(_DENOISE), False
+    red, green, blue = data[0::_CHANNELS], data[1::_CHANNELS], data[2::_CHANNELS]
+    if red == green == blue:
+        return red.translate(_INVERT).translate(_DENOISE), True
+    dark = 0
+    for channel in (red, green, blue):
+        dark |= int.from_bytes(channel.translate(_MAYBE_DARK), "little")
+    return dark.to_bytes(pixels, "little"), False
+
+
+def _area_weights(source: int, target: int) -> list[tuple[int, int, int, int]]:
+    """Exact area averaging of `source` pixels into `target`, as integer weights.
+
+    Scaled by `target`, source pixel j covers [j * target, (j + 1) * target) and output
+    pixel i covers [i * source, (i + 1) * source), so every overlap is a whole number. For
+    each output pixel: (first, last, first_weight, last_weight); the pixels between weigh
+    `target` each, and all the weights add up to `source`. Works for upscaling too (then an
+    output pixel overlaps one source pixel or two, and last_weight may be 0).
+    """
+    weights = []
     for index in range(target):
-        start, end = index * scale, min((index + 1) * scale, float(source))
-        first = int(start)
-        stop = min(max(first + 1, -int(-end // 1)), source)
-        if stop - first == 1:
-            bins.append((first, stop, 1.0, 0.0, 1.0))
-            continue
-        first_weight = first + 1 - start
-        last_weight = end - (stop - 1)
-        bins.append(
-            (first, stop, first_weight, last_weight, first_weight + last_weight + stop - first - 2)
-        )
-    return bins
+        start, end = index * source, (index + 1) * source
+        first, last = start // target, (end - 1) // target
+        if first == last:
+            weights.append((first, last, source, 0))
+        else:
+            weights.append((first, last, (first + 1) * target - start, end - last * target))
+    return weights
 
 
-def _resample(values, bins) -> list[float]:
-    """Area-average one line of values (bytes or a tuple of floats) through `bins`."""
-    return [
-        (
-            first_weight * values[first]
-            + sum(values[first + 1 : stop - 1])
-            + last_weight * values[stop - 1]
+def _fit(ink: bytes, width: int, height: int, fit_width: int, fit_height: int) -> list[list[int]]:
+    """Area-average a width x height ink image to fit_width x fit_height.
+
+    Returns rows of integers that are each pixel's ink times width * height (exact: divide
+    by that, and by 255, for [0, 1]). Rows are summed first, vertically, as big integers
+    holding one 32- or 64-bit lane per column, so the additions over the (large) source run
+    in C; the horizontal pass then only sees fit_height rows.
+    """
+    largest = _MAX * height  # the largest lane sum: full ink, weights adding up to `height`
+    typecode = next(code for code in "IQ" if largest < 1 << (8 * array(code).itemsize))
+    lane = array(typecode).itemsize
+    spread = bytearray(len(ink) * lane)
+    spread[0::lane] = ink  # little-endian lanes: each byte is the low byte of its lane
+    row_bytes = width * lane
+    view = memoryview(spread)
+
+    def row(y: int) -> int:
+        return int.from_bytes(view[y * row_bytes : (y + 1) * row_bytes], "little")
+
+    column_weights = _area_weights(width, fit_width)
+    fitted = []
+    for first, last, first_weight, last_weight in _area_weights(height, fit_height):
+        total = first_weight * row(first)
+        if last > first:
+            total += fit_height * sum(row(y) for y in range(first + 1, last))
+            total += last_weight * row(last)
+        sums = array(typecode, total.to_bytes(row_bytes, "little"))
+        if sys.byteorder == "big":
+            sums.byteswap()
+        fitted.append(
+            [
+                left_weight * sums[left]
+                + fit_width * sum(sums[left + 1 : right])
+                + right_weight * sums[right]
+                for left, right, left_weight, right_weight in column_weights
+            ]
         )
-        / total
-        for first, stop, first_weight, last_weight, total in bins
-    ]
+    return fitted
+
+
+def _placement(fitted: list[list[int]], fit_width: int, fit_height: int) -> tuple[int, int]:
+    """Top-left offset in the field that puts the centre of mass on FIELD_CENTRE.
+
+    Rounded to whole pixels, and clamped so that the fitted box stays inside the field.
+    """
+    row_mass = [sum(values) for values in fitted]
+    column_mass = [sum(values) for values in zip(*fitted, strict=True)]
+    mass = sum(row_mass)
+    centre_x = sum(x * value for x, value in enumerate(column_mass)) / mass
+    centre_y = sum(y * value for y, value in enumerate(row_mass)) / mass
+    offset_x = min(max(round(FIELD_CENTRE - centre_x), 0), MNIST_SIZE - fit_width)
+    offset_y = min(max(round(FIELD_CENTRE - centre_y), 0), MNIST_SIZE - fit_height)
+    return offset_x, offset_y
 
 
 def to_model_input(rgba: bytes | bytearray | memoryview, width: int, height: int) -> list[float]:
     """784 floats, row-major 28x28, in [0, 1] (0 = paper, 1 = full ink), MNIST-normalized.
 
-    Raises NothingToRecognize when there is no ink, ValueError when the input is malformed.
+    The ink (above the noise threshold) is cropped to its bounding box, area-averaged so its
+    longer side is FIT_SIZE px with the aspect ratio kept, and placed with its centre of mass
+    on pixel FIELD_CENTRE. Raises NothingToRecognize when there is no ink, or only a speck,
+    and ValueError when the sizes do not fit the bytes.
     """
-    ink = ink_from_rgba(rgba, width, height).translate(_DENOISE)
-    box = _bounding_box(ink, width, height)
-    ink_pixels = width * height - ink.count(0)
-    if box is None or ink_pixels < MIN_INK_FRACTION * width * height:
-        raise NothingToRecognize("nothing to recognize: the image holds no ink")
+    data = _as_checked_bytes(rgba, width, height)
+    pixels = width * height
+    candidates, exact = _candidates(data, pixels)
+    box = _bounding_box(candidates, width)
+    if box is not None:
+        if exact:
+            ink = _crop(candidates, width, box)
+        else:  # the exact ink inside the candidates' box, and its own (smaller) box
+            ink = _ink(_crop(data, width, box, _CHANNELS)).translate(_DENOISE)
+            inner = _bounding_box(ink, box[2] - box[0])
+            if inner is not None:
+                left, top, right, bottom = inner
+                ink = _crop(ink, box[2] - box[0], inner)
+                box = (box[0] + left, box[1] + top, box[0] + right, box[1] + bottom)
+            else:
+                box = None
+    if box is None or len(ink) - ink.count(0) < MIN_INK_FRACTION * pixels:
+        raise NothingToRecognize(
+            "nothing to recognize: no ink darker than the noise threshold, or only a speck"
+        )
     left, top, right, bottom = box
     box_width, box_height = right - left, bottom - top
 
-    # Longer side to FIT_SIZE, aspect kept (a "1" stays thin).
-    scale = FIT_SIZE / max(box_width, box_height)
-    fit_width = max(1, min(FIT_SIZE, round(box_width * scale)))
-    fit_height = max(1, min(FIT_SIZE, round(box_height * scale)))
-    column_bins = _area_bins(box_width, fit_width)
-    row_bins = _area_bins(box_height, fit_height)
-    narrowed = [
-        _resample(ink[y * width + left : y * width + right], column_bins)
-        for y in range(top, bottom)
-    ]
-    columns = [_resample(column, row_bins) for column in zip(*narrowed, strict=True)]
-    fitted = [
-        list(row) for row in zip(*columns, strict=True)
-    ]  # fit_height rows of fit_width values
+    # The longer side to FIT_SIZE, the shorter one in proportion, rounded half up (a "1"
+    # drawn as a 1 px line stays a 1 px line).
+    longer = max(box_width, box_height)
+    fit_width = max(1, (2 * FIT_SIZE * box_width + longer) // (2 * longer))
+    fit_height = max(1, (2 * FIT_SIZE * box_height + longer) // (2 * longer))
+    fitted = _fit(ink, box_width, box_height, fit_width, fit_height)
+    offset_x, offset_y = _placement(fitted, fit_width, fit_height)
 
-    # Centre of mass to the field's centre, by whole pixels, never pushing ink off the field.
-    mass = sum(sum(row) for row in fitted)
-    centre_x = sum(value * (x + 0.5) for row in fitted for x, value in enumerate(row)) / mass
-    centre_y = sum(sum(row) * (y + 0.5) for y, row in enumerate(fitted)) / mass
-    offset_x = min(max(round(FIELD_CENTRE - centre_x), 0), MNIST_SIZE - fit_width)
-    offset_y = min(max(round(FIELD_CENTRE - centre_y), 0), MNIST_SIZE - fit_height)
-
+    scale = box_width * box_height * _MAX
     field = [0.0] * (MNIST_SIZE * MNIST_SIZE)
-    for y, row in enumerate(fitted):
+    for y, values in enumerate(fitted):
         start = (y + offset_y) * MNIST_SIZE + offset_x
-        field[start : start + fit_width] = [min(value / 255.0, 1.0) for value in row]
+        field[start : start + fit_width] = [value / scale for value in values]
     return field

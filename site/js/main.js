@@ -10,12 +10,14 @@ let ready = false;
 let inFlight = false;
 let wanted = false; // a newer drawing than the one in flight awaits recognition
 let drawingVersion = 0; // bumped by every stroke and clear; stale results are dropped
+let strokeEndedAt = 0;
 
 const client = new RecognizerClient({
   onStatus: ({ stage, message, ...details }) => {
     view.showStatus(stage, message);
     if (stage === 'ready') {
       ready = true;
+      performance.mark('digit:ready'); // read by benchmarks/web.py
       view.showModelInfo(details);
       if (pad.hasInk) requestRecognition();
     }
@@ -26,6 +28,7 @@ client.ready.catch(() => {}); // shown through onStatus
 const pad = new Pad(document.querySelector('[data-testid="pad"]'), {
   onStrokeEnd: () => {
     drawingVersion += 1;
+    strokeEndedAt = performance.now();
     requestRecognition();
   },
 });
@@ -53,7 +56,15 @@ async function requestRecognition() {
   const version = drawingVersion;
   try {
     const result = await client.recognize(pad.pixels());
-    if (version === drawingVersion) view.showResult(result);
+    if (version === drawingVersion) {
+      view.showResult(result);
+      // Stroke end to result on screen, with the worker's own timings (benchmarks/web.py).
+      performance.measure('digit:stroke-to-result', {
+        start: strokeEndedAt,
+        end: performance.now(),
+        detail: result.timings,
+      });
+    }
   } catch (error) {
     view.showError(`Recognition failed: ${error.message}`);
   } finally {

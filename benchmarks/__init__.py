@@ -1,0 +1,1 @@
+"""Benchmarks that print numbers (speed targets live here, not in timed tests)."""
