@@ -33,20 +33,44 @@ CONTENT_TYPES = {
     ".html": "text/html",
     ".css": "text/css",
     ".svg": "image/svg+xml",
+    ".webmanifest": "application/manifest+json",
+}
+# Same origin only. 'wasm-unsafe-eval' lets Pyodide and TF.js compile WebAssembly; nothing
+# else is evaluated from strings, nothing inline runs, and nothing loads from elsewhere.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "worker-src 'self'",
+        "connect-src 'self'",
+        "img-src 'self' data: blob:",
+        "style-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
 }
 
 
 def _send(directory: Path, path: str) -> Response:
-    if any(part.startswith(".") for part in Path(path).parts):
+    """Send a file from `directory`: never a dotfile, never anything outside it."""
+    if "\\" in path or any(part.startswith(".") for part in Path(path).parts):
         abort(404)
     response = send_from_directory(directory, path)
     suffix = Path(path).suffix.lower()
     content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path)[0]
     if content_type:
         response.mimetype = content_type
-    # Revalidate every time (cheap with ETags): an updated model or module is never stale.
+    # Revalidate every time (cheap with ETags): the service worker holds the offline copy,
+    # and its own script, an updated model or module is never served stale.
     response.headers["Cache-Control"] = "no-cache"
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.update(SECURITY_HEADERS)
     return response
 
 
@@ -62,7 +86,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.get("/py/<path:path>")
     def python_module(path: str) -> Response:
+        if not path.endswith(".py"):  # the page's modules, not caches or anything else
+            abort(404)
         return _send(Path(app.config["PY_DIR"]), path)
+
+    @app.errorhandler(404)
+    def not_found(error) -> tuple[str, int, dict[str, str]]:
+        return "Not found", 404, {"Content-Type": "text/plain", **SECURITY_HEADERS}
 
     @app.get("/<path:path>")
     def site_file(path: str) -> Response:
@@ -82,6 +112,9 @@ def main(argv: list[str] | None = None) -> None:
             "site/vendor/ is missing: run `python -m export.runtime` once (or the README's "
             "run command, which does all set-up)."
         )
+    from export.site import write_precache_manifest
+
+    write_precache_manifest()  # the offline list always matches the files served
     print(f"Serving on http://{args.host}:{args.port}/")
     create_app().run(host=args.host, port=args.port)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from export import runtime
+from export import runtime, site
 
 SYSTEM_CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 # Without these, Chromium keeps trying to reach Google's hosts, which this network refuses.
@@ -39,9 +39,11 @@ def serve(app) -> Iterator[str]:
 
 
 def ensure_web_runtime() -> Path:
-    """site/vendor/ as `python -m export.runtime` writes it (built once if missing)."""
+    """site/vendor/ as `python -m export.runtime` writes it (built once if missing), and a
+    current precache manifest for the service worker."""
     if not runtime.is_prepared():
         runtime.prepare(runtime.DEFAULT_VENDOR_DIR)
+    site.write_precache_manifest()
     return runtime.DEFAULT_VENDOR_DIR
 
 

@@ -8,6 +8,8 @@ import pytest
 
 from app import create_app
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 @pytest.fixture()
 def site(tmp_path: Path) -> Path:
@@ -81,12 +83,67 @@ def test_content_types_do_not_depend_on_the_host(client, path: str, content_type
         "/../outside.txt",
         "/%2e%2e/outside.txt",
         "/py/../outside.txt",
+        "/py/digits/../../outside.txt",
+        "/py/digits/__pycache__/preprocess.cpython-311.pyc",
+        "//etc/passwd",
+        "/%2F%2Fetc/passwd",
+        "/..%5coutside.txt",
+        "/vendor\\..\\..\\outside.txt",
     ],
 )
 def test_missing_hidden_and_outside_files_are_404(client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
     assert b"not part of the site" not in response.data
+
+
+@pytest.mark.parametrize("path", ["/", "/vendor/module.mjs", "/py/digits/preprocess.py", "/nope"])
+def test_security_headers_on_every_response(client, path: str) -> None:
+    headers = client.get(path).headers
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "'wasm-unsafe-eval'" in policy
+    assert "'unsafe-eval'" not in policy.replace("'wasm-unsafe-eval'", "")
+    assert "'unsafe-inline'" not in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_service_worker_is_never_cached_stale(client, site: Path) -> None:
+    (site / "site" / "sw.js").write_text("// sw")
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.mimetype == "text/javascript"
+
+
+def test_raw_traversal_requests_over_http_never_escape_the_site(live_server: str) -> None:
+    """The raw request line, as an attacker sends it (no client-side normalization)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    host = urlsplit(live_server)
+    secret = (ROOT / "app.py").read_bytes()[:200]
+    for path in [
+        "/../app.py",
+        "/%2e%2e/app.py",
+        "/%2e%2e%2fapp.py",
+        "/..%2fapp.py",
+        "/py/../app.py",
+        "/py/%2e%2e/app.py",
+        "/..\\app.py",
+        "/%5c..%5capp.py",
+        "//work/app.py",
+        "/py//etc/passwd.py",
+        "/vendor/../../app.py",
+    ]:
+        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        assert response.status == 404, path
+        assert secret not in body
 
 
 def test_there_is_no_inference_endpoint(client) -> None:

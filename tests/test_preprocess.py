@@ -1,55 +1,126 @@
-"""py/digits/preprocess under CPython: MNIST's normalization of whatever the user drew."""
+"""py/digits/preprocess under CPython: MNIST's normalization of whatever the user drew.
+
+The canvases are drawn here with small helpers (filled rectangles, anti-aliased round-capped
+pen strokes and dots), black or coloured, on a transparent or a white page. Besides the
+behaviour a user sees (centred, 20 px tall, blank means blank), the fast byte-level code is
+checked against a plain per-pixel reference with exact (Fraction) area averaging.
+"""
 
 from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import pairwise
 
 import pytest
 from digits import preprocess
 from digits.preprocess import FIT_SIZE, MNIST_SIZE, NothingToRecognize, to_model_input
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-Rect = tuple[int, int, int, int]  # left, top, right, bottom (exclusive)
+Colour = tuple[int, int, int, int]
+Rect = tuple[int, int, int, int]  # left, top, right, bottom (right and bottom exclusive)
+
+TRANSPARENT: Colour = (0, 0, 0, 0)
+WHITE: Colour = (255, 255, 255, 255)
+BLACK: Colour = (0, 0, 0, 255)
+SIDE = 280  # the pad's canvas at device pixel ratio 1
+PEN_RADIUS = 10  # the pad's pen on that canvas is 20 px wide
+FLOAT_SLACK = 1e-9  # for sums of floats that are exact in the code under test
+EXAMPLES = settings(max_examples=100, deadline=None, database=None)
 
 
-def canvas(
+@dataclass(frozen=True)
+class Stroke:
+    """A round-capped pen stroke from (x0, y0) to (x1, y1); a dot when the ends meet."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    radius: float
+
+    def bounds(self) -> Rect:
+        pad = self.radius + 1
+        return (
+            math.floor(min(self.x0, self.x1) - pad),
+            math.floor(min(self.y0, self.y1) - pad),
+            math.ceil(max(self.x0, self.x1) + pad),
+            math.ceil(max(self.y0, self.y1) + pad),
+        )
+
+    def coverage(self, x: int, y: int) -> float:
+        """Anti-aliased: 1 inside, fading to 0 over the pixel at the edge, like a canvas."""
+        cx, cy = x + 0.5, y + 0.5
+        dx, dy = self.x1 - self.x0, self.y1 - self.y0
+        length2 = dx * dx + dy * dy
+        t = 0.0 if length2 == 0 else ((cx - self.x0) * dx + (cy - self.y0) * dy) / length2
+        t = min(max(t, 0.0), 1.0)
+        distance = math.hypot(self.x0 + t * dx - cx, self.y0 + t * dy - cy)
+        return min(max(self.radius + 0.5 - distance, 0.0), 1.0)
+
+
+def draw(
     width: int,
     height: int,
     *,
-    background: tuple[int, int, int, int] = (0, 0, 0, 0),
-    ink: tuple[int, int, int, int] = (0, 0, 0, 255),
-    rects: list[Rect] = (),
+    rects: Sequence[Rect] = (),
+    strokes: Sequence[Stroke] = (),
+    ink: Colour = BLACK,
+    background: Colour = TRANSPARENT,
+    offset: tuple[int, int] = (0, 0),
 ) -> bytearray:
-    """An RGBA canvas with filled rectangles of `ink` on `background`."""
-    data = bytearray(bytes(background) * (width * height))
+    """An RGBA canvas: `ink` over `background`, the way a 2D canvas composites it.
+
+    The shapes are drawn moved by `offset` whole pixels, so moved copies are identical.
+    """
+    ox, oy = offset
+    coverage: dict[tuple[int, int], float] = {}
     for left, top, right, bottom in rects:
-        for y in range(top, bottom):
-            data[(y * width + left) * 4 : (y * width + right) * 4] = bytes(ink) * (right - left)
+        for y in range(max(top + oy, 0), min(bottom + oy, height)):
+            for x in range(max(left + ox, 0), min(right + ox, width)):
+                coverage[x, y] = 1.0
+    for stroke in strokes:
+        left, top, right, bottom = stroke.bounds()
+        for y in range(max(top + oy, 0), min(bottom + oy, height)):
+            for x in range(max(left + ox, 0), min(right + ox, width)):
+                covered = stroke.coverage(x - ox, y - oy)
+                if covered > coverage.get((x, y), 0.0):
+                    coverage[x, y] = covered
+    data = bytearray(bytes(background) * (width * height))
+    *ink_rgb, ink_alpha = ink
+    for (x, y), covered in coverage.items():
+        weight = covered * ink_alpha / 255
+        if background[3] == 0:
+            pixel = (*ink_rgb, round(weight * 255))
+        else:
+            blended = (
+                round(bg * (1 - weight) + fg * weight)
+                for bg, fg in zip(background[:3], ink_rgb, strict=True)
+            )
+            pixel = (*blended, background[3])
+        start = (y * width + x) * 4
+        data[start : start + 4] = bytes(pixel)
     return data
 
 
-def grid(values: list[float]) -> list[list[float]]:
-    return [values[row * MNIST_SIZE : (row + 1) * MNIST_SIZE] for row in range(MNIST_SIZE)]
+def polyline(points: Sequence[tuple[float, float]], radius: float) -> list[Stroke]:
+    return [Stroke(*a, *b, radius) for a, b in pairwise(points)]
 
 
-def ink_box(values: list[float]) -> tuple[int, int]:
-    """Width and height of the non-zero region of a 28x28 result."""
-    rows = grid(values)
-    ys = [y for y, row in enumerate(rows) if any(row)]
-    xs = [x for x in range(MNIST_SIZE) if any(row[x] for row in rows)]
-    return xs[-1] - xs[0] + 1, ys[-1] - ys[0] + 1
+def two(left: float, top: float, size: float, radius: float = PEN_RADIUS) -> list[Stroke]:
+    """A handwritten-looking "2" in a size x size box at (left, top)."""
+    unit = [(0.3, 0.3), (0.5, 0.15), (0.7, 0.3), (0.6, 0.5), (0.3, 0.85), (0.75, 0.85)]
+    return polyline([(left + x * size, top + y * size) for x, y in unit], radius)
 
 
-def centre_of_mass(values: list[float]) -> tuple[float, float]:
-    rows = grid(values)
-    mass = sum(values)
-    x = sum(v * (col + 0.5) for row in rows for col, v in enumerate(row)) / mass
-    y = sum(sum(row) * (index + 0.5) for index, row in enumerate(rows)) / mass
-    return x, y
-
-
-# A "7"-like shape: a bar and a slanted stem, so the centre of mass is off the box centre.
+# A "7" of rectangles: a bar and a slanted stem, so its centre of mass is off its box centre.
 SEVEN = [(0, 0, 60, 12), (40, 12, 52, 40), (30, 40, 42, 70), (20, 70, 32, 100)]
 
 
-def shape(offset_x: int, offset_y: int, factor: int = 1) -> list[Rect]:
+def seven(offset_x: int, offset_y: int, factor: int = 1) -> list[Rect]:
     return [
         (
             offset_x + factor * x0,
@@ -61,118 +132,451 @@ def shape(offset_x: int, offset_y: int, factor: int = 1) -> list[Rect]:
     ]
 
 
-@pytest.mark.parametrize("background", [(0, 0, 0, 0), (255, 255, 255, 255), (255, 255, 255, 0)])
-def test_blank_canvas_is_nothing_to_recognize(background) -> None:
+def rows(values: Sequence[float]) -> list[Sequence[float]]:
+    return [values[y * MNIST_SIZE : (y + 1) * MNIST_SIZE] for y in range(MNIST_SIZE)]
+
+
+def fitted_size(width: int, height: int) -> tuple[int, int]:
+    """A width x height box scaled so its longer side is 20 px, rounded half up, at least 1."""
+    longer = max(width, height)
+    return (
+        max(1, math.floor(FIT_SIZE * width / longer + 0.5)),
+        max(1, math.floor(FIT_SIZE * height / longer + 0.5)),
+    )
+
+
+def ink_box(values: Sequence[float]) -> Rect:
+    """(left, top, right, bottom) of the non-zero values of a 28x28 result."""
+    grid = rows(values)
+    ys = [y for y, row in enumerate(grid) if any(row)]
+    xs = [x for x in range(MNIST_SIZE) if any(row[x] for row in grid)]
+    return xs[0], ys[0], xs[-1] + 1, ys[-1] + 1
+
+
+def box_size(values: Sequence[float]) -> tuple[int, int]:
+    left, top, right, bottom = ink_box(values)
+    return right - left, bottom - top
+
+
+def centre_of_mass(values: Sequence[float]) -> tuple[float, float]:
+    """In pixel-index coordinates (pixel x is at x), as MNIST's centring measures it."""
+    grid = rows(values)
+    mass = sum(values)
+    x = sum(value * col for row in grid for col, value in enumerate(row)) / mass
+    y = sum(sum(row) * index for index, row in enumerate(grid)) / mass
+    return x, y
+
+
+def assert_centred(values: Sequence[float]) -> None:
+    """Centre of mass on pixel 14, within the half pixel that whole-pixel shifts allow."""
+    for centre in centre_of_mass(values):
+        assert abs(centre - preprocess.FIELD_CENTRE) <= 0.5 + FLOAT_SLACK
+
+
+def reference_ink(rgba: bytes, width: int, height: int) -> list[int]:
+    """The documented formula, pixel by pixel: alpha * (255 - luminance) / 255, rounded."""
+    ink = []
+    for index in range(width * height):
+        r, g, b, a = rgba[4 * index : 4 * index + 4]
+        luminance = (299 * r + 587 * g + 114 * b) // 1000
+        ink.append((a * (255 - luminance) + 127) // 255)
+    return ink
+
+
+def reference_area_average(line: Sequence[Fraction], size: int) -> list[Fraction]:
+    """Exact area averaging of `line` into `size` pixels: each output pixel is the mean of
+    the source interval it covers, partly covered source pixels weighted by their overlap."""
+    step = Fraction(len(line), size)
+    out = []
+    for index in range(size):
+        start, end = index * step, (index + 1) * step
+        total = sum(
+            (min(end, x + 1) - max(start, x)) * line[x]
+            for x in range(math.floor(start), math.ceil(end))
+        )
+        out.append(total / step)
+    return out
+
+
+def reference_model_input(rgba: bytes, width: int, height: int) -> list[float]:
+    """The whole algorithm, written plainly and exactly, to check the fast code against."""
+    ink = [v if v > preprocess.NOISE_THRESHOLD else 0 for v in reference_ink(rgba, width, height)]
+    inked = [(i % width, i // width) for i, v in enumerate(ink) if v]
+    if len(inked) < max(1, preprocess.MIN_INK_FRACTION * width * height):
+        raise NothingToRecognize("nothing to recognize")
+    left, right = min(x for x, _ in inked), max(x for x, _ in inked) + 1
+    top, bottom = min(y for _, y in inked), max(y for _, y in inked) + 1
+    box_width, box_height = right - left, bottom - top
+    fit_width, fit_height = fitted_size(box_width, box_height)
+    narrowed = [
+        reference_area_average(
+            [Fraction(v) for v in ink[y * width + left : y * width + right]], fit_width
+        )
+        for y in range(top, bottom)
+    ]
+    columns = [
+        reference_area_average(list(column), fit_height) for column in zip(*narrowed, strict=True)
+    ]
+    fitted = [list(row) for row in zip(*columns, strict=True)]
+    mass = sum(sum(row) for row in fitted)
+    centre_x = sum(v * x for row in fitted for x, v in enumerate(row)) / mass
+    centre_y = sum(sum(row) * y for y, row in enumerate(fitted)) / mass
+    half = Fraction(1, 2)
+    offset_x = math.floor(preprocess.FIELD_CENTRE - centre_x + half)
+    offset_y = math.floor(preprocess.FIELD_CENTRE - centre_y + half)
+    offset_x = min(max(offset_x, 0), MNIST_SIZE - fit_width)
+    offset_y = min(max(offset_y, 0), MNIST_SIZE - fit_height)
+    field = [0.0] * (MNIST_SIZE * MNIST_SIZE)
+    for y, row in enumerate(fitted):
+        for x, value in enumerate(row):
+            field[(y + offset_y) * MNIST_SIZE + x + offset_x] = float(value / 255)
+    return field
+
+
+# --- blank, malformed ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("background", [TRANSPARENT, WHITE, (255, 255, 255, 0), (0, 0, 0, 20)])
+def test_a_blank_canvas_is_nothing_to_recognize(background: Colour) -> None:
     with pytest.raises(NothingToRecognize, match="nothing to recognize"):
-        to_model_input(canvas(280, 280, background=background), 280, 280)
+        to_model_input(draw(SIDE, SIDE, background=background), SIDE, SIDE)
 
 
-def test_faint_noise_and_a_single_stray_pixel_are_blank() -> None:
-    noisy = canvas(280, 280, ink=(0, 0, 0, 30), rects=[(10, 10, 200, 200)])  # faint wash
-    noisy[(250 * 280 + 250) * 4 + 3] = 255  # one dark pixel
+@pytest.mark.parametrize(
+    ("ink", "background"),
+    [((0, 0, 0, 30), TRANSPARENT), ((225, 225, 225, 255), WHITE), ((200, 230, 255, 255), WHITE)],
+)
+def test_a_faint_wash_is_blank(ink: Colour, background: Colour) -> None:
+    """Ink at or below the noise threshold everywhere: a smudge, a scan's grey, pale colour."""
+    data = draw(SIDE, SIDE, rects=[(10, 10, 200, 200)], ink=ink, background=background)
     with pytest.raises(NothingToRecognize):
-        to_model_input(noisy, 280, 280)
+        to_model_input(data, SIDE, SIDE)
+
+
+@pytest.mark.parametrize("alpha", [60, 255])
+def test_a_handful_of_stray_pixels_is_blank(alpha: int) -> None:
+    specks = [
+        (x, y, x + 1, y + 1) for x, y in [(3, 4), (250, 250), (100, 17), (17, 200), (140, 140)]
+    ]
+    data = draw(SIDE, SIDE, rects=specks, ink=(0, 0, 0, alpha))
+    with pytest.raises(NothingToRecognize):
+        to_model_input(data, SIDE, SIDE)
 
 
 @pytest.mark.parametrize(
     ("data", "width", "height"),
-    [(b"", 0, 0), (bytes(16), -2, -2), (bytes(15), 2, 2), (bytes(20), 2, 2), (bytes(4), 1.0, 1)],
+    [
+        (b"", 0, 0),
+        (bytes(16), -2, -2),
+        (bytes(16), 2, 0),
+        (bytes(4), 1.0, 1),
+        (bytes(4), True, 1),
+        (bytes(4), "1", 1),
+        (bytes(15), 2, 2),
+        (bytes(20), 2, 2),
+        (bytes(4 * 6), 2, 2),
+    ],
 )
-def test_malformed_input_is_a_value_error(data, width, height) -> None:
-    with pytest.raises(ValueError) as raised:
-        to_model_input(data, width, height)
+@pytest.mark.parametrize("function", [to_model_input, preprocess.ink_from_rgba])
+def test_malformed_input_is_a_value_error(
+    function: Callable[..., object], data: bytes, width: object, height: object
+) -> None:
+    with pytest.raises(ValueError, match=r"width|height|bytes") as raised:
+        function(data, width, height)
     assert not isinstance(raised.value, NothingToRecognize)
 
 
-@pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
-def test_output_is_784_values_in_unit_range(kind) -> None:
-    values = to_model_input(kind(canvas(280, 280, rects=shape(100, 80))), 280, 280)
+# --- the shape of the result -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [bytes, bytearray, memoryview, lambda data: memoryview(data).cast("I")],
+    ids=["bytes", "bytearray", "memoryview", "memoryview-of-uint32"],
+)
+def test_output_is_784_values_in_the_unit_range(kind: Callable[[bytearray], object]) -> None:
+    values = to_model_input(kind(draw(SIDE, SIDE, strokes=two(60, 50, 150))), SIDE, SIDE)
     assert len(values) == MNIST_SIZE * MNIST_SIZE
-    assert all(0.0 <= v <= 1.0 for v in values)
-    assert max(values) == pytest.approx(1.0)
+    assert all(isinstance(v, float) and 0.0 <= v <= 1.0 for v in values)
+    assert max(values) == 1.0  # the stroke's core is full ink
 
 
-@pytest.mark.parametrize("offset", [(0, 0), (200, 170), (5, 160), (210, 3)])
-def test_off_centre_digit_is_fitted_to_20px_and_centred_by_mass(offset) -> None:
-    values = to_model_input(canvas(280, 280, rects=shape(*offset)), 280, 280)
-    width, height = ink_box(values)
-    assert max(width, height) in (FIT_SIZE, FIT_SIZE + 1)  # +1: anti-aliased edge
-    x, y = centre_of_mass(values)
-    assert abs(x - MNIST_SIZE / 2) <= 0.5
-    assert abs(y - MNIST_SIZE / 2) <= 0.5
+@pytest.mark.parametrize("offset", [(0, 0), (200, 170), (5, 160), (210, 3), (110, 90)])
+def test_an_off_centre_digit_is_fitted_to_20px_and_centred_by_mass(offset: tuple[int, int]) -> None:
+    values = to_model_input(draw(SIDE, SIDE, rects=seven(*offset)), SIDE, SIDE)
+    width, height = box_size(values)
+    assert (width, height) == (12, FIT_SIZE)  # 60 x 100 px -> 12 x 20
+    assert_centred(values)
 
 
-def test_position_on_the_canvas_does_not_matter() -> None:
-    first = to_model_input(canvas(280, 280, rects=shape(3, 7)), 280, 280)
-    second = to_model_input(canvas(280, 280, rects=shape(190, 150)), 280, 280)
+@pytest.mark.parametrize("corner", [(5, 5), (180, 5), (5, 180), (180, 180)])
+def test_a_pen_drawn_digit_in_a_corner_is_centred(corner: tuple[int, int]) -> None:
+    values = to_model_input(draw(SIDE, SIDE, strokes=two(*corner, 90)), SIDE, SIDE)
+    assert max(box_size(values)) == FIT_SIZE
+    assert_centred(values)
+
+
+@pytest.mark.parametrize(
+    ("stroke_width", "expected_width"), [(1, 1), (4, 1), (20, 2), (30, 3), (50, 5)]
+)
+def test_a_tall_thin_stroke_keeps_its_aspect(stroke_width: int, expected_width: int) -> None:
+    """A "1": 200 px tall becomes 20 px, and its width max(1, round(20 * w / 200))."""
+    values = to_model_input(
+        draw(SIDE, SIDE, rects=[(130, 40, 130 + stroke_width, 240)]), SIDE, SIDE
+    )
+    assert box_size(values) == (expected_width, FIT_SIZE)
+
+
+def test_a_wide_shape_gets_the_20px_width() -> None:
+    values = to_model_input(draw(SIDE, SIDE, rects=[(20, 120, 260, 156)]), SIDE, SIDE)
+    assert box_size(values) == (FIT_SIZE, 3)  # 240 x 36 px -> 20 x 3
+
+
+def test_a_tiny_digit_is_scaled_up_without_blurring() -> None:
+    values = to_model_input(draw(64, 64, rects=[(30, 30, 33, 35)]), 64, 64)
+    assert box_size(values) == (12, FIT_SIZE)  # 3 x 5 px -> 12 x 20, 4x in both directions
+    assert {v for v in values if v} == {1.0}
+
+
+def test_the_field_keeps_all_the_ink_when_the_centre_of_mass_is_far_off() -> None:
+    """Mass in one corner would shift the box off the field; the shift is clamped instead."""
+    heavy_corner = [(0, 0, 60, 60), (0, 0, 200, 4), (0, 0, 4, 200)]
+    values = to_model_input(draw(SIDE, SIDE, rects=heavy_corner), SIDE, SIDE)
+    assert ink_box(values) == (8, 8, 28, 28)  # pushed as far as the 20 px box may go
+    # 200 px -> 20: the 60 px block is 6 x 6 full pixels, each 4 px bar 14 pixels at 4/10
+    assert sum(values) == pytest.approx(36 + 2 * 14 * 0.4)
+
+
+def enlarge(values: Sequence[float], factor: int) -> bytes:
+    """A 28x28 result drawn back as black ink on transparency, each pixel factor x factor."""
+    alphas = [round(v * 255) for v in values]
+    rgba = bytearray()
+    for y in range(MNIST_SIZE):
+        row = b"".join(
+            bytes((0, 0, 0, a)) * factor for a in alphas[y * MNIST_SIZE : (y + 1) * MNIST_SIZE]
+        )
+        rgba += row * factor
+    return bytes(rgba)
+
+
+@pytest.mark.parametrize("factor", [1, 3, 10])
+@pytest.mark.parametrize(
+    "rects",
+    [
+        [(0, 0, 12, 3), (8, 3, 11, 8), (6, 8, 9, 14), (4, 14, 7, 20)],  # a "7"
+        [(5, 3, 7, 23)],  # a "1"
+        [(2, 2, 22, 5), (2, 5, 5, 22), (19, 5, 22, 22), (5, 19, 19, 22)],  # a "0"
+        [(0, 0, 6, 6), (0, 0, 20, 1), (0, 0, 1, 20)],  # mass in a corner: the clamped shift
+    ],
+    ids=["seven", "one", "zero", "corner"],
+)
+def test_a_normalized_digit_drawn_larger_comes_back_unchanged(
+    rects: list[Rect], factor: int
+) -> None:
+    """What the model saw, drawn again at any size, is what it sees again: the centring is
+    a fixed point (a centre of mass already within half a pixel of 14 is not moved)."""
+    normalized = to_model_input(draw(MNIST_SIZE, MNIST_SIZE, rects=rects), MNIST_SIZE, MNIST_SIZE)
+    side = MNIST_SIZE * factor
+    assert to_model_input(enlarge(normalized, factor), side, side) == normalized
+
+
+# --- invariance: where and how large the user drew ---------------------------------------------
+
+
+@pytest.mark.parametrize("background", [TRANSPARENT, WHITE])
+def test_position_on_the_canvas_does_not_matter(background: Colour) -> None:
+    strokes = two(0, 0, 120)
+    first, second = (
+        to_model_input(
+            draw(SIDE, SIDE, strokes=strokes, background=background, offset=offset), SIDE, SIDE
+        )
+        for offset in [(0, 0), (150, 141)]
+    )
     assert first == pytest.approx(second, abs=1e-6)
 
 
-def test_size_on_the_canvas_barely_matters() -> None:
-    small = to_model_input(canvas(280, 280, rects=shape(20, 20)), 280, 280)
-    large = to_model_input(canvas(280, 280, rects=shape(20, 20, factor=2)), 280, 280)
-    assert sum(abs(a - b) for a, b in zip(small, large, strict=True)) / len(small) < 0.05
+def test_canvas_size_and_shape_do_not_matter() -> None:
+    square = to_model_input(draw(SIDE, SIDE, rects=seven(100, 100)), SIDE, SIDE)
+    wide = to_model_input(draw(500, 200, rects=seven(300, 40)), 500, 200)
+    tall = to_model_input(draw(150, 600, rects=seven(30, 400)), 150, 600)
+    assert square == pytest.approx(wide, abs=1e-6)
+    assert square == pytest.approx(tall, abs=1e-6)
 
 
-def test_tall_thin_stroke_keeps_its_aspect() -> None:
-    values = to_model_input(canvas(280, 280, rects=[(130, 40, 150, 240)]), 280, 280)
-    width, height = ink_box(values)
-    assert height == FIT_SIZE
-    assert width in (2, 3)  # 20 * 20 / 200 = 2 px, plus an anti-aliased edge
+@pytest.mark.parametrize(
+    ("small", "large"),
+    [
+        (draw(SIDE, SIDE, rects=seven(20, 20)), draw(SIDE, SIDE, rects=seven(20, 20, factor=2))),
+        (
+            draw(SIDE, SIDE, strokes=two(30, 30, 100, 6)),
+            draw(SIDE, SIDE, strokes=two(20, 20, 200, 12)),
+        ),
+    ],
+    ids=["rectangles", "pen-strokes"],
+)
+def test_size_on_the_canvas_barely_matters(small: bytearray, large: bytearray) -> None:
+    first, second = to_model_input(small, SIDE, SIDE), to_model_input(large, SIDE, SIDE)
+    assert sum(abs(a - b) for a, b in zip(first, second, strict=True)) / len(first) < 0.05
 
 
-def test_wide_shape_gets_the_20px_width() -> None:
-    values = to_model_input(canvas(280, 280, rects=[(20, 120, 260, 160)]), 280, 280)
-    width, height = ink_box(values)
-    assert width == FIT_SIZE
-    assert height in (3, 4)  # 20 * 40 / 240 = 3.3 px
-
-
-def test_tiny_digit_is_scaled_up() -> None:
-    values = to_model_input(canvas(64, 64, rects=[(30, 30, 33, 35)]), 64, 64)
-    width, height = ink_box(values)
-    assert (width, height) == (12, 20)
-    assert min(v for v in values if v) == pytest.approx(1.0)
+# --- ink: colour, transparency, the paper -------------------------------------------------------
 
 
 def test_grey_and_translucent_ink_is_proportionally_lighter() -> None:
     rects = [(100, 50, 140, 230)]
-    black = to_model_input(canvas(280, 280, rects=rects), 280, 280)
-    grey = to_model_input(canvas(280, 280, ink=(128, 128, 128, 255), rects=rects), 280, 280)
-    translucent = to_model_input(canvas(280, 280, ink=(0, 0, 0, 128), rects=rects), 280, 280)
-    assert max(grey) == pytest.approx(127 / 255, abs=0.01)
-    assert max(translucent) == pytest.approx(128 / 255, abs=0.01)
-    assert max(black) == pytest.approx(1.0)
+    black = to_model_input(draw(SIDE, SIDE, rects=rects), SIDE, SIDE)
+    grey = to_model_input(draw(SIDE, SIDE, rects=rects, ink=(128, 128, 128, 255)), SIDE, SIDE)
+    translucent = to_model_input(draw(SIDE, SIDE, rects=rects, ink=(0, 0, 0, 128)), SIDE, SIDE)
+    assert max(black) == 1.0
+    assert max(grey) == pytest.approx(127 / 255)
+    assert max(translucent) == pytest.approx(128 / 255)
+    assert grey == pytest.approx([v * 127 / 255 for v in black])
 
 
-def test_dark_ink_on_white_paper_equals_ink_on_transparent() -> None:
-    rects = shape(50, 60)
-    transparent = to_model_input(canvas(280, 280, rects=rects), 280, 280)
-    paper = to_model_input(canvas(280, 280, background=(255, 255, 255, 255), rects=rects), 280, 280)
+@pytest.mark.parametrize(
+    "ink",
+    [
+        BLACK,
+        (20, 30, 140, 255),
+        (90, 0, 0, 200),
+        (0, 0, 255, 255),
+        (255, 0, 0, 255),
+        (0, 160, 0, 90),
+    ],
+)
+def test_ink_on_white_paper_equals_ink_on_transparency(ink: Colour) -> None:
+    strokes = two(50, 60, 140)
+    on_paper = to_model_input(
+        draw(SIDE, SIDE, strokes=strokes, ink=ink, background=WHITE), SIDE, SIDE
+    )
+    on_nothing = to_model_input(draw(SIDE, SIDE, strokes=strokes, ink=ink), SIDE, SIDE)
+    # The same ink, up to the rounding of the composited colour to whole bytes.
+    assert on_paper == pytest.approx(on_nothing, abs=0.02)
+
+
+def test_coloured_ink_counts_by_its_luminance() -> None:
+    rects = seven(50, 60)
     coloured = to_model_input(
-        canvas(280, 280, background=(255, 255, 255, 255), ink=(20, 20, 120, 255), rects=rects),
-        280,
-        280,
+        draw(SIDE, SIDE, rects=rects, ink=(20, 20, 120, 255), background=WHITE), SIDE, SIDE
     )
-    assert paper == pytest.approx(transparent, abs=1e-6)
-    assert max(coloured) == pytest.approx(
-        (255 - (299 * 20 + 587 * 20 + 114 * 120) // 1000) / 255, abs=0.01
-    )
-
-
-def test_a_single_pen_dot_is_not_blank() -> None:
-    values = to_model_input(canvas(280, 280, rects=[(135, 135, 145, 145)]), 280, 280)
-    assert ink_box(values) == (FIT_SIZE, FIT_SIZE)
-
-
-@pytest.mark.parametrize(("width", "height"), [(1, 1), (1, 50), (50, 1), (3, 200), (600, 600)])
-def test_degenerate_and_large_canvases(width: int, height: int) -> None:
-    values = to_model_input(canvas(width, height, rects=[(0, 0, width, height)]), width, height)
-    assert len(values) == 784
-    assert all(0.0 <= v <= 1.0 for v in values)
+    assert max(coloured) == pytest.approx((255 - (299 * 20 + 587 * 20 + 114 * 120) // 1000) / 255)
 
 
 def test_ink_from_rgba_composites_over_white() -> None:
-    pixels = bytes([0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0, 0, 255, 0, 0, 255])
-    ink = preprocess.ink_from_rgba(pixels, 4, 1)
-    assert list(ink) == [255, 0, 0, 255 - 299 * 255 // 1000]
+    pixels = [BLACK, WHITE, TRANSPARENT, (255, 0, 0, 255), (0, 0, 0, 51), (255, 255, 255, 0)]
+    ink = preprocess.ink_from_rgba(b"".join(map(bytes, pixels)), 3, 2)
+    assert list(ink) == [255, 0, 0, 255 - 299 * 255 // 1000, 51, 0]
+
+
+@st.composite
+def images(pick: st.DrawFn, max_side: int = 12) -> tuple[int, int, bytes]:
+    """(width, height, RGBA): random bytes, or the fast paths' black-at-any-alpha and greys."""
+    width, height = pick(st.integers(1, max_side)), pick(st.integers(1, max_side))
+    pixels = width * height
+    levels = st.lists(st.integers(0, 255), min_size=pixels, max_size=pixels)
+    kind = pick(st.sampled_from(["random", "black", "grey"]))
+    if kind == "random":
+        return width, height, pick(st.binary(min_size=4 * pixels, max_size=4 * pixels))
+    if kind == "black":
+        return width, height, b"".join(bytes((0, 0, 0, a)) for a in pick(levels))
+    return width, height, b"".join(bytes((g, g, g, 255)) for g in pick(levels))
+
+
+@EXAMPLES
+@given(images())
+def test_ink_from_rgba_is_the_documented_formula(image: tuple[int, int, bytes]) -> None:
+    width, height, rgba = image
+    assert list(preprocess.ink_from_rgba(rgba, width, height)) == reference_ink(rgba, width, height)
+
+
+# --- small and large canvases, pen dots ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("side", "radius"), [(SIDE, 5), (SIDE, PEN_RADIUS), (560, 2 * PEN_RADIUS)])
+def test_a_single_pen_dot_is_a_digit_not_blank(side: int, radius: int) -> None:
+    values = to_model_input(
+        draw(side, side, strokes=[Stroke(side // 3, side // 2, side // 3, side // 2, radius)]),
+        side,
+        side,
+    )
+    assert box_size(values) == (FIT_SIZE, FIT_SIZE)
+    assert_centred(values)
+
+
+def test_a_10px_square_dot_is_a_digit_not_blank() -> None:
+    values = to_model_input(draw(SIDE, SIDE, rects=[(135, 135, 145, 145)]), SIDE, SIDE)
+    # 20 x 20 with its centre of mass at 9.5: shifted by 14 - 9.5 = 4.5, rounded up to 5
+    assert ink_box(values) == (5, 5, 25, 25)
+    assert centre_of_mass(values) == (14.5, 14.5)
+    assert set(values) == {0.0, 1.0}
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [(1, 1), (1, 50), (50, 1), (3, 200), (2, 2), (600, 600), (1000, 700)]
+)
+def test_degenerate_and_large_canvases(width: int, height: int) -> None:
+    values = to_model_input(bytes(BLACK) * (width * height), width, height)
+    assert len(values) == MNIST_SIZE * MNIST_SIZE
+    assert set(values) == {0.0, 1.0}
+    assert box_size(values) == fitted_size(width, height)
+
+
+def test_a_large_canvas_with_a_drawn_digit_completes() -> None:
+    values = to_model_input(draw(600, 600, strokes=two(100, 120, 380, 21)), 600, 600)
+    assert max(box_size(values)) == FIT_SIZE
+
+
+# --- the fast code against the plain reference ---------------------------------------------------
+
+
+colours = st.tuples(*[st.integers(0, 255)] * 4)
+opaque_colours = st.tuples(*[st.integers(0, 255)] * 3, st.just(255))
+
+
+@st.composite
+def drawings(pick: st.DrawFn, max_side: int = 40) -> tuple[int, int, bytes]:
+    """(width, height, RGBA): up to 4 rectangles of one colour on another, anywhere."""
+    width, height = pick(st.integers(1, max_side)), pick(st.integers(1, max_side))
+    rect = st.tuples(
+        st.integers(0, width - 1),
+        st.integers(0, height - 1),
+        st.integers(1, width),
+        st.integers(1, height),
+    ).map(lambda r: (r[0], r[1], r[0] + r[2], r[1] + r[3]))
+    rects = pick(st.lists(rect, max_size=4))
+    background = pick(st.sampled_from([TRANSPARENT, WHITE, BLACK]) | opaque_colours | colours)
+    ink = pick(
+        st.sampled_from([BLACK, (0, 0, 0, 120), (120, 120, 120, 255)]) | opaque_colours | colours
+    )
+    return width, height, bytes(draw(width, height, rects=rects, ink=ink, background=background))
+
+
+@EXAMPLES
+@given(drawings() | images())
+def test_matches_the_plain_exact_reference(image: tuple[int, int, bytes]) -> None:
+    width, height, data = image
+    try:
+        expected = reference_model_input(data, width, height)
+    except NothingToRecognize:
+        with pytest.raises(NothingToRecognize):
+            to_model_input(data, width, height)
+        return
+    assert to_model_input(data, width, height) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+@EXAMPLES
+@given(drawings())
+def test_area_averaging_keeps_the_mean_ink(image: tuple[int, int, bytes]) -> None:
+    """Sum of the result x source pixels per result pixel == the ink in the bounding box."""
+    width, height, data = image
+    try:
+        values = to_model_input(data, width, height)
+    except NothingToRecognize:
+        return
+    kept = [v if v > preprocess.NOISE_THRESHOLD else 0 for v in reference_ink(data, width, height)]
+    inked = [(i % width, i // width) for i, v in enumerate(kept) if v]
+    box_width = max(x for x, _ in inked) - min(x for x, _ in inked) + 1
+    box_height = max(y for _, y in inked) - min(y for _, y in inked) + 1
+    fit_width, fit_height = fitted_size(box_width, box_height)
+    scale = box_width * box_height / (fit_width * fit_height)
+    assert sum(values) * scale == pytest.approx(sum(kept) / 255, rel=1e-9)

@@ -5,18 +5,19 @@ longer side is 20 px, anti-aliased, aspect ratio kept, then placed in a 28x28 fi
 centre of mass at the centre. A model trained on MNIST is only as good on drawings as this
 normalization is faithful, so we do the same, wherever and however large the user drew.
 
-Centre of mass convention: pixel (x, y) sits at integer coordinates (x, y), and the centre
-of mass is put on pixel 14 (``FIELD_CENTRE``), to the nearest whole pixel, so it lands in
-[13.5, 14.5] on both axes. That is what MNIST itself does: over its test set the centres
-of mass measured this way lie in [13.5, 14.5] and average 14.0 (a centre at 13.5, the middle
-of the field in edge coordinates, would sit half a pixel up and left of the training data).
+Centre of mass convention: pixel (x, y) sits at integer coordinates (x, y) (pixel centres),
+and the centre of mass is moved onto pixel 14 (``FIELD_CENTRE``), by a whole-pixel shift
+rounded to nearest (halves up), so it lands in (13.5, 14.5] on both axes. That is what MNIST
+itself does: over its test set the centres of mass measured this way lie in [13.5, 14.5] and
+average 14.0. (The field's geometric middle, 13.5 in these coordinates, would sit half a pixel
+up and left of the training data.)
 
 Pure standard-library Python (no NumPy exists for the Pyodide we ship), and called on every
 pen move, so it works on whole byte strings with C-speed operations: channel slices
-(``rgba[3::4]``), ``bytes.translate`` tables, ``lstrip`` to find where ink starts, and big
-integers as vectors of 32-bit lanes to add whole rows at once. Per-pixel Python runs only
-over the 20x20 result, and, for images that are neither grey nor black ink on transparency,
-over the ink's bounding box.
+(``rgba[3::4]``), ``bytes.translate`` lookup tables, and big integers, both as bit sets (to
+find the ink's bounding box) and as vectors of 32-bit lanes (to add whole rows at once).
+Per-pixel Python runs only over the 20x20 result; images that are neither black ink on
+transparency nor opaque greys cost one dict lookup per pixel of the ink's bounding box.
 """
 
 from __future__ import annotations
@@ -50,6 +51,20 @@ _DENOISE = bytes(0 if value <= NOISE_THRESHOLD else value for value in range(256
 _MAYBE_DARK = bytes(int(value < _MAX - NOISE_THRESHOLD) for value in range(256))
 
 
+# A 32-bit unsigned array typecode: one item per RGBA pixel.
+_PIXEL_TYPECODE = next(code for code in "IL" if array(code).itemsize == _CHANNELS)
+
+
+class _InkOfPixel(dict):
+    """Ink of a pixel, keyed by its 4 RGBA bytes read as one native-order integer; memoized."""
+
+    def __missing__(self, pixel: int) -> int:
+        red, green, blue, alpha = pixel.to_bytes(_CHANNELS, sys.byteorder)
+        luminance = (LUMA_RED * red + LUMA_GREEN * green + LUMA_BLUE * blue) // LUMA_SCALE
+        ink = self[pixel] = (alpha * (_MAX - luminance) + _MAX // 2) // _MAX
+        return ink
+
+
 class NothingToRecognize(ValueError):
     """The input holds no ink (blank canvas / blank image): there is no digit to guess."""
 
@@ -73,15 +88,13 @@ def _ink(data: bytes) -> bytes:
     red, green, blue = data[0::_CHANNELS], data[1::_CHANNELS], data[2::_CHANNELS]
     alpha = data[_ALPHA::_CHANNELS]
     if red == green == blue:
-        if not red.lstrip(_ZERO):  # black at varying alpha: the pad's ink, transparency
+        if red == bytes(len(red)):  # black at varying alpha: the pad's ink, transparency
             return alpha
-        if not alpha.lstrip(_OPAQUE):  # opaque greys: a white page, a scan
+        if alpha == _OPAQUE * len(alpha):  # opaque greys: a white page, a scan
             return red.translate(_INVERT)
-    return bytes(
-        (a * (_MAX - (LUMA_RED * r + LUMA_GREEN * g + LUMA_BLUE * b) // LUMA_SCALE) + _MAX // 2)
-        // _MAX
-        for r, g, b, a in zip(red, green, blue, alpha, strict=True)
-    )
+    # Anything else (coloured ink, a photo): each distinct RGBA value is worked out once;
+    # drawings hold a few hundred, so the loop over pixels stays a C-level map over a dict.
+    return bytes(map(_InkOfPixel().__getitem__, array(_PIXEL_TYPECODE, data)))
 
 
 def ink_from_rgba(rgba: bytes | bytearray | memoryview, width: int, height: int) -> bytes:
@@ -97,23 +110,22 @@ def ink_from_rgba(rgba: bytes | bytearray | memoryview, width: int, height: int)
 def _bounding_box(mask: bytes, width: int) -> tuple[int, int, int, int] | None:
     """(left, top, right, bottom), right and bottom exclusive, of the non-zero bytes.
 
-    Top and bottom come from stripping the whole buffer; per row, only the part left of the
-    box found so far (and right of it) is searched, so the work shrinks as the box grows.
+    With the mask as one little-endian big integer, its lowest and highest set bits give the
+    first and last ink rows; OR-ing the rows between them gives the columns with ink. All in
+    C (``bytes.strip`` would test byte by byte, several times slower).
     """
-    rest = mask.lstrip(_ZERO)
-    if not rest:
+    whole = int.from_bytes(mask, "little")
+    if not whole:
         return None
-    top = (len(mask) - len(rest)) // width
-    bottom = (len(mask.rstrip(_ZERO)) - 1) // width + 1
-    left, right = width, 0
+    row_bits = width * 8
+    top = ((whole & -whole).bit_length() - 1) // row_bits
+    bottom = (whole.bit_length() - 1) // row_bits + 1
+    view = memoryview(mask)
+    columns = 0
     for start in range(top * width, bottom * width, width):
-        head = mask[start : start + left].lstrip(_ZERO)
-        if head:
-            left -= len(head)
-        tail = mask[start + right : start + width].rstrip(_ZERO)
-        if tail:
-            right += len(tail)
-    return left, top, right, bottom
+        columns |= int.from_bytes(view[start : start + width], "little")
+    occupied = columns.to_bytes(width, "little")
+    return width - len(occupied.lstrip(_ZERO)), top, len(occupied.rstrip(_ZERO)), bottom
 
 
 def _crop(data: bytes, width: int, box: tuple[int, int, int, int], size: int = 1) -> bytes:
@@ -136,7 +148,7 @@ def _candidates(data: bytes, pixels: int) -> tuple[bytes, bool]:
     transparency alpha bounds it; on an opaque one, only a pixel with a dark channel can.
     """
     alpha = data[_ALPHA::_CHANNELS]
-    if alpha.lstrip(_OPAQUE):
+    if alpha != _OPAQUE * pixels:
         return alpha.translate(_DENOISE), False
     red, green, blue = data[0::_CHANNELS], data[1::_CHANNELS], data[2::_CHANNELS]
     if red == green == blue:
@@ -208,18 +220,49 @@ def _fit(ink: bytes, width: int, height: int, fit_width: int, fit_height: int) -
 
 
 def _placement(fitted: list[list[int]], fit_width: int, fit_height: int) -> tuple[int, int]:
-    """Top-left offset in the field that puts the centre of mass on FIELD_CENTRE.
+    """Top-left offset in the field that puts the centre of mass on pixel FIELD_CENTRE.
 
-    Rounded to whole pixels, and clamped so that the fitted box stays inside the field.
+    Rounded to the nearest whole pixel, halves up (exactly: all integer arithmetic), and
+    clamped so that the fitted box stays inside the field.
     """
     row_mass = [sum(values) for values in fitted]
     column_mass = [sum(values) for values in zip(*fitted, strict=True)]
     mass = sum(row_mass)
-    centre_x = sum(x * value for x, value in enumerate(column_mass)) / mass
-    centre_y = sum(y * value for y, value in enumerate(row_mass)) / mass
-    offset_x = min(max(round(FIELD_CENTRE - centre_x), 0), MNIST_SIZE - fit_width)
-    offset_y = min(max(round(FIELD_CENTRE - centre_y), 0), MNIST_SIZE - fit_height)
-    return offset_x, offset_y
+
+    def offset(moment: int, room: int) -> int:
+        # floor(FIELD_CENTRE - moment / mass + 1/2), kept within [0, room]
+        nearest = (2 * FIELD_CENTRE * mass - 2 * moment + mass) // (2 * mass)
+        return min(max(nearest, 0), room)
+
+    return (
+        offset(sum(x * value for x, value in enumerate(column_mass)), MNIST_SIZE - fit_width),
+        offset(sum(y * value for y, value in enumerate(row_mass)), MNIST_SIZE - fit_height),
+    )
+
+
+def _ink_in_box(
+    data: bytes, width: int, pixels: int
+) -> tuple[bytes, tuple[int, int, int, int]] | None:
+    """The ink above the noise threshold, cropped to its bounding box, and that box."""
+    candidates, exact = _candidates(data, pixels)
+    box = _bounding_box(candidates, width)
+    if box is None:
+        return None
+    cropped = _crop(candidates, width, box)
+    if exact:
+        return cropped, box
+    ink = _ink(_crop(data, width, box, _CHANNELS)).translate(_DENOISE)
+    if ink == cropped:  # black on transparency: the alpha was the ink, the box is the same
+        return ink, box
+    left, top, right, _ = box
+    inner = _bounding_box(ink, right - left)
+    if inner is None:
+        return None
+    inner_left, inner_top, inner_right, inner_bottom = inner
+    return (
+        _crop(ink, right - left, inner),
+        (left + inner_left, top + inner_top, left + inner_right, top + inner_bottom),
+    )
 
 
 def to_model_input(rgba: bytes | bytearray | memoryview, width: int, height: int) -> list[float]:
@@ -232,24 +275,12 @@ def to_model_input(rgba: bytes | bytearray | memoryview, width: int, height: int
     """
     data = _as_checked_bytes(rgba, width, height)
     pixels = width * height
-    candidates, exact = _candidates(data, pixels)
-    box = _bounding_box(candidates, width)
-    if box is not None:
-        if exact:
-            ink = _crop(candidates, width, box)
-        else:  # the exact ink inside the candidates' box, and its own (smaller) box
-            ink = _ink(_crop(data, width, box, _CHANNELS)).translate(_DENOISE)
-            inner = _bounding_box(ink, box[2] - box[0])
-            if inner is not None:
-                left, top, right, bottom = inner
-                ink = _crop(ink, box[2] - box[0], inner)
-                box = (box[0] + left, box[1] + top, box[0] + right, box[1] + bottom)
-            else:
-                box = None
-    if box is None or len(ink) - ink.count(0) < MIN_INK_FRACTION * pixels:
+    found = _ink_in_box(data, width, pixels)
+    if found is None or len(found[0]) - found[0].count(0) < MIN_INK_FRACTION * pixels:
         raise NothingToRecognize(
             "nothing to recognize: no ink darker than the noise threshold, or only a speck"
         )
+    ink, box = found
     left, top, right, bottom = box
     box_width, box_height = right - left, bottom - top
 

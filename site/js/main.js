@@ -1,6 +1,7 @@
 // Orchestration: the pad, the recognizer worker and the results view. The main thread
 // only draws and renders; recognition happens in the worker.
 
+import { registerServiceWorker } from './offline.js';
 import { Pad } from './pad.js';
 import { RecognizerClient } from './recognizer-client.js';
 import { ResultsView } from './results.js';
@@ -20,6 +21,11 @@ const client = new RecognizerClient({
       performance.mark('digit:ready'); // read by benchmarks/web.py
       view.showModelInfo(details);
       if (pad.hasInk) requestRecognition();
+      // Only now: the service worker's precache then revalidates what the page just
+      // downloaded instead of downloading it a second time in parallel.
+      registerServiceWorker({ onUpdateReady: showUpdate }).catch((error) =>
+        console.warn('Offline support unavailable:', error),
+      );
     }
   },
 });
@@ -39,6 +45,12 @@ document.querySelector('[data-testid="clear"]').addEventListener('click', () => 
   wanted = false;
   view.showNothing('Draw a digit in the box.');
 });
+
+function showUpdate(apply) {
+  const banner = document.querySelector('[data-testid="update"]');
+  banner.hidden = false;
+  banner.querySelector('[data-testid="update-reload"]').onclick = apply;
+}
 
 /** At most one recognition in flight; the newest drawing wins, none queue up. */
 async function requestRecognition() {
