@@ -213,9 +213,16 @@ def prediction_seq(page) -> int:
 
 
 def shown_after(page, seq: int, timeout_ms: float = 15_000) -> str:
-    """Wait for the next result after `seq` and return the digit shown ('' for none)."""
+    """Wait until a result newer than `seq` is shown and final; return its digit ('' for none).
+
+    Final: `data-pending` is "false" (no stroke in progress, no recognition in flight or
+    wanted), so live results shown while the pen moved are not mistaken for the answer.
+    """
     page.wait_for_function(
-        "seq => Number(document.querySelector('[data-testid=prediction]').dataset.seq) > seq",
+        """seq => {
+            const shown = document.querySelector('[data-testid=prediction]');
+            return Number(shown.dataset.seq) > seq && shown.dataset.pending === 'false';
+        }""",
         arg=seq,
         timeout=timeout_ms,
     )

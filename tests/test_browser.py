@@ -39,7 +39,26 @@ def test_each_digit_drawn_with_the_mouse_is_recognized(ready_page: Page, digit: 
     seq = draw_digit_with_mouse(ready_page, digit)
     assert shown_after(ready_page, seq) == digit
     expect(ready_page.get_by_test_id("confidence")).to_have_text(re.compile(r"\d.*% sure"))
-    expect(ready_page.get_by_test_id("prediction")).to_have_attribute("data-seq", str(seq + 1))
+
+
+def test_results_follow_the_pen_while_drawing(ready_page: Page) -> None:
+    """Live recognition: results are shown before the stroke ends, then a final one."""
+    from tests.drawing import pad_box, smooth, to_page
+
+    box = pad_box(ready_page)
+    path = [to_page(point, box, (0, 0, 1, 1)) for point in smooth(DIGIT_STROKES["2"][0], 24)]
+    ready_page.mouse.move(*path[0])
+    ready_page.mouse.down()
+    for x, y in path[1:]:
+        ready_page.mouse.move(x, y)
+    ready_page.wait_for_function(
+        "Number(document.querySelector('[data-testid=prediction]').dataset.seq) > 0"
+    )
+    expect(ready_page.get_by_test_id("prediction")).to_have_attribute("data-pending", "true")
+    live_seq = int(ready_page.get_by_test_id("prediction").get_attribute("data-seq"))
+    assert live_seq >= 1
+    ready_page.mouse.up()
+    assert shown_after(ready_page, live_seq) == "2"
 
 
 def test_a_small_digit_off_centre_is_recognized(ready_page: Page) -> None:
@@ -101,3 +120,26 @@ def test_every_request_stays_on_the_site(page: Page, base_url: str) -> None:
     foreign = [url for url in urls if not url.startswith(base_url) and not url.startswith("data:")]
     assert foreign == []
     assert [request.method for request in requests if request.method != "GET"] == []
+    assert [request.url for request in requests if request.post_data is not None] == []
+
+
+def test_first_load_shows_progress_steps_and_bytes(page: Page) -> None:
+    page.add_init_script(
+        """
+        window.statusLog = [];
+        new MutationObserver(() => {
+          const text = document.querySelector('[data-testid=status]')?.textContent;
+          if (text && window.statusLog.at(-1) !== text) window.statusLog.push(text);
+        }).observe(document, {subtree: true, childList: true, characterData: true});
+        """
+    )
+    page.goto("/")
+    expect(page.get_by_test_id("prediction")).to_have_attribute(
+        "data-status", "ready", timeout=READY_TIMEOUT_MS
+    )
+    log = page.evaluate("window.statusLog")
+    steps = [text for text in log if re.search(r"\d of 4 ready .* [\d.]+ MB so far", text)]
+    assert len(steps) == 4, log
+    assert "4 of 4" in steps[-1]
+    assert log[-1].startswith("Ready")
+    expect(page.get_by_test_id("load-progress")).to_be_hidden()

@@ -14,8 +14,8 @@ let drawingVersion = 0; // bumped by every stroke and clear; stale results are d
 let strokeEndedAt = 0;
 
 const client = new RecognizerClient({
-  onStatus: ({ stage, message, ...details }) => {
-    view.showStatus(stage, message);
+  onStatus: ({ stage, message, progress, ...details }) => {
+    view.showStatus(stage, message, progress);
     if (stage === 'ready') {
       ready = true;
       performance.mark('digit:ready'); // read by benchmarks/web.py
@@ -32,18 +32,22 @@ const client = new RecognizerClient({
 client.ready.catch(() => {}); // shown through onStatus
 
 const pad = new Pad(document.querySelector('[data-testid="pad"]'), {
+  // Live: results follow the pen (at most one recognition in flight, the newest wins).
+  onStrokeMove: () => requestRecognition(),
   onStrokeEnd: () => {
     drawingVersion += 1;
     strokeEndedAt = performance.now();
     requestRecognition();
   },
 });
+const prediction = document.querySelector('[data-testid="prediction"]');
 
 document.querySelector('[data-testid="clear"]').addEventListener('click', () => {
   pad.clear();
   drawingVersion += 1;
   wanted = false;
   view.showNothing('Draw a digit in the box.');
+  updatePending();
 });
 
 function showUpdate(apply) {
@@ -52,35 +56,52 @@ function showUpdate(apply) {
   banner.querySelector('[data-testid="update-reload"]').onclick = apply;
 }
 
-/** At most one recognition in flight; the newest drawing wins, none queue up. */
+/** data-pending: "true" while what is shown may still change (drawing, or recognizing). */
+function updatePending() {
+  prediction.dataset.pending = String(pad.drawing || inFlight || wanted);
+}
+
+/**
+ * At most one recognition in flight; the newest drawing wins, none queue up behind. A
+ * result is shown only if no stroke ended and no clear happened since its pixels were read:
+ * so after a stroke ends, the next result shown is the one for the whole drawing.
+ */
 async function requestRecognition() {
+  updatePending();
   if (!pad.hasInk) return;
   if (!ready) {
-    view.showStatus('loading', 'Still loading the recognizer: your digit will be recognized in a moment…');
+    if (!pad.drawing) {
+      view.showStatus('loading', 'Still loading the recognizer: your digit will be recognized in a moment…');
+    }
     return;
   }
   if (inFlight) {
     wanted = true;
+    updatePending();
     return;
   }
   inFlight = true;
   wanted = false;
   const version = drawingVersion;
+  const final = !pad.drawing;
   try {
     const result = await client.recognize(pad.pixels());
     if (version === drawingVersion) {
       view.showResult(result);
-      // Stroke end to result on screen, with the worker's own timings (benchmarks/web.py).
-      performance.measure('digit:stroke-to-result', {
-        start: strokeEndedAt,
-        end: performance.now(),
-        detail: result.timings,
-      });
+      if (final) {
+        // Stroke end to result on screen, with the worker's own timings (benchmarks/web.py).
+        performance.measure('digit:stroke-to-result', {
+          start: strokeEndedAt,
+          end: performance.now(),
+          detail: result.timings,
+        });
+      }
     }
   } catch (error) {
     view.showError(`Recognition failed: ${error.message}`);
   } finally {
     inFlight = false;
     if (wanted) requestRecognition();
+    updatePending();
   }
 }

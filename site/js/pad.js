@@ -9,11 +9,12 @@ const INK_COLOR = '#000000';
 export class Pad {
   /**
    * @param {HTMLCanvasElement} canvas
-   * @param {{onStrokeEnd?: () => void}} callbacks
+   * @param {{onStrokeMove?: () => void, onStrokeEnd?: () => void}} callbacks
    */
-  constructor(canvas, { onStrokeEnd } = {}) {
+  constructor(canvas, { onStrokeMove, onStrokeEnd } = {}) {
     this.canvas = canvas;
     this.context = canvas.getContext('2d', { willReadFrequently: true });
+    this.onStrokeMove = onStrokeMove ?? (() => {});
     this.onStrokeEnd = onStrokeEnd ?? (() => {});
     this.activePointer = null;
     this.lastPoint = null;
@@ -37,6 +38,10 @@ export class Pad {
       this.canvas.width = side;
       this.canvas.height = side;
     }
+  }
+
+  get drawing() {
+    return this.activePointer !== null;
   }
 
   get penWidth() {
@@ -72,6 +77,7 @@ export class Pad {
       this.line(this.lastPoint, point);
       this.lastPoint = point;
     }
+    this.onStrokeMove();
   }
 
   end(event) {

@@ -9,6 +9,8 @@ export class ResultsView {
     this.confidence = root.querySelector('[data-testid="confidence"]');
     this.message = root.querySelector('[data-testid="message"]');
     this.status = root.querySelector('[data-testid="status"]');
+    this.statusBox = this.status.parentElement;
+    this.progress = root.querySelector('[data-testid="load-progress"]');
     this.modelInfo = root.querySelector('[data-testid="model-info"]');
     this.rows = this.buildProbabilityRows(root.querySelector('[data-testid="probabilities"]'));
     this.seq = 0;
@@ -27,11 +29,13 @@ export class ResultsView {
   }
 
   /** The status line and the prediction's data-status: loading, ready or error. */
-  showStatus(stage, message) {
+  showStatus(stage, message, progress) {
     const state = stage === 'ready' || stage === 'error' ? stage : 'loading';
     this.status.textContent = message;
-    this.status.dataset.state = state;
+    this.statusBox.dataset.state = state;
     this.prediction.dataset.status = state;
+    this.progress.hidden = state !== 'loading';
+    if (typeof progress === 'number') this.progress.value = progress;
   }
 
   showModelInfo({ testAccuracy, backend, pyodideVersion, tfjsVersion, modelVersion }) {

@@ -18,6 +18,27 @@ function status(stage, message, extra = {}) {
   postMessage({ type: 'status', stage, message, ...extra });
 }
 
+const LOADING_STEPS = ['TF.js', 'the model', 'the Python runtime', "the page's Python"];
+const stepsDone = [];
+
+/** Bytes this worker has received so far (from the network or a cache). */
+function bytesLoaded() {
+  return performance
+    .getEntriesByType('resource')
+    .reduce((total, entry) => total + (entry.encodedBodySize || 0), 0);
+}
+
+/** Report one finished loading step; the page shows it while the ~15 MB runtime arrives. */
+function stepDone(name) {
+  stepsDone.push(name);
+  const megabytes = (bytesLoaded() / 1e6).toFixed(1);
+  status(
+    'loading',
+    `Loading… ${stepsDone.length} of ${LOADING_STEPS.length} ready (${stepsDone.join(', ')}), ${megabytes} MB so far`,
+    { progress: stepsDone.length / LOADING_STEPS.length },
+  );
+}
+
 async function fetchOk(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
@@ -39,6 +60,7 @@ async function startModel() {
     }
   }
   if (!backend) throw new Error('no TF.js backend could start');
+  stepDone(LOADING_STEPS[0]);
   const manifest = await (await fetchOk(`${MODEL_URL}manifest.json`)).json();
   const model = await tf.loadGraphModel(`${MODEL_URL}${manifest.model}`);
   const [batch, height, width, channels] = manifest.input.shape;
@@ -53,13 +75,17 @@ async function startModel() {
     });
   };
   run(new Float32Array(size)); // warm-up: the first call compiles and allocates
+  stepDone(LOADING_STEPS[1]);
   return { run, manifest, backend, tfVersion: tf.version_core };
 }
 
 async function startPython() {
   const { loadPyodide } = await import(`${PYODIDE_URL}pyodide.mjs`);
   const [pyodide, sources] = await Promise.all([
-    loadPyodide({ indexURL: PYODIDE_URL }),
+    loadPyodide({ indexURL: PYODIDE_URL }).then((runtime) => {
+      stepDone(LOADING_STEPS[2]);
+      return runtime;
+    }),
     Promise.all(PY_MODULES.map(async (path) => [path, await (await fetchOk(PY_URL + path)).text()])),
   ]);
   for (const [path, source] of sources) {
@@ -67,12 +93,14 @@ async function startPython() {
     pyodide.FS.mkdirTree(target.slice(0, target.lastIndexOf('/')));
     pyodide.FS.writeFile(target, source);
   }
-  return { pyodide, module: pyodide.pyimport('digits.recognizer') };
+  const module = pyodide.pyimport('digits.recognizer');
+  stepDone(LOADING_STEPS[3]);
+  return { pyodide, module };
 }
 
 async function start() {
   const started = performance.now();
-  status('loading', 'Loading the Python runtime and the model…');
+  status('loading', 'Loading the Python runtime and the model…', { progress: 0 });
   const [python, model] = await Promise.all([startPython(), startModel()]);
   recognizer = python.module;
   runModel = model.run;
