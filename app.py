@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import mimetypes
+import os
 from pathlib import Path
 
-from flask import Flask, Response, abort, send_from_directory
+from flask import Flask, Response, abort, request, send_from_directory
+from werkzeug.security import safe_join
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_CONFIG = {
@@ -40,13 +42,14 @@ CONTENT_TYPES = {
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self' 'wasm-unsafe-eval'",
-        "worker-src 'self'",
+        "script-src 'self' blob: 'wasm-unsafe-eval'",
+        # blob: for the pthread workers of TF.js's multi-threaded wasm backend.
+        "worker-src 'self' blob:",
         "connect-src 'self'",
         "img-src 'self' data: blob:",
         "style-src 'self'",
         "object-src 'none'",
-        "base-uri 'none'",
+        "base-uri 'self'",
         "form-action 'none'",
         "frame-ancestors 'none'",
     ]
@@ -55,14 +58,21 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
+    # Cross-origin isolation: lets TF.js run its wasm backend on several threads
+    # (SharedArrayBuffer). Everything is same-origin, so nothing is blocked by it.
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Embedder-Policy": "require-corp",
+    "Cross-Origin-Resource-Policy": "same-origin",
 }
+# Precompressed siblings (written by `python -m export.site`), best first.
+PRECOMPRESSED = (("br", ".br"), ("gzip", ".gz"))
 
 
 def _send(directory: Path, path: str) -> Response:
     """Send a file from `directory`: never a dotfile, never anything outside it."""
     if "\\" in path or any(part.startswith(".") for part in Path(path).parts):
         abort(404)
-    response = send_from_directory(directory, path)
+    response = _send_precompressed(directory, path) or send_from_directory(directory, path)
     suffix = Path(path).suffix.lower()
     content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path)[0]
     if content_type:
@@ -70,8 +80,28 @@ def _send(directory: Path, path: str) -> Response:
     # Revalidate every time (cheap with ETags): the service worker holds the offline copy,
     # and its own script, an updated model or module is never served stale.
     response.headers["Cache-Control"] = "no-cache"
+    response.headers["Vary"] = "Accept-Encoding"
     response.headers.update(SECURITY_HEADERS)
     return response
+
+
+def _send_precompressed(directory: Path, path: str) -> Response | None:
+    """The `.br` or `.gz` sibling of a file, if the client takes it and it is current."""
+    original = safe_join(str(directory), path)
+    if original is None or not os.path.isfile(original):
+        return None
+    accepted = request.accept_encodings
+    for encoding, suffix in PRECOMPRESSED:
+        compressed = original + suffix
+        if (
+            accepted[encoding]
+            and os.path.isfile(compressed)
+            and os.path.getmtime(compressed) >= os.path.getmtime(original)
+        ):
+            response = send_from_directory(directory, path + suffix)
+            response.headers["Content-Encoding"] = encoding
+            return response
+    return None
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -112,9 +142,10 @@ def main(argv: list[str] | None = None) -> None:
             "site/vendor/ is missing: run `python -m export.runtime` once (or the README's "
             "run command, which does all set-up)."
         )
-    from export.site import write_precache_manifest
+    from export.site import write_precache_manifest, write_precompressed
 
     write_precache_manifest()  # the offline list always matches the files served
+    write_precompressed()
     print(f"Serving on http://{args.host}:{args.port}/")
     create_app().run(host=args.host, port=args.port)
 

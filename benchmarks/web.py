@@ -1,12 +1,21 @@
-"""Measure the real page in headless Chromium: load time, bytes, stroke-end to result.
+"""Benchmark the real page against a TF.js-only baseline, in headless Chromium.
 
-    .venv/bin/python -m benchmarks.web [--runs 5] [--digits 30]
+    .venv/bin/python -m benchmarks.web [--runs 5] [--digits 20]
 
-Each run opens a fresh browser context (empty HTTP cache: a first visit), waits until the
-recognizer is ready, then draws digits with the mouse and reads the page's own
-`performance` entries: `digit:ready` (from navigation) and `digit:stroke-to-result` (from the
-pointer-up that ends a stroke to the result on screen, with the worker's preprocessing and
-inference times as its detail). Prints median and p95 of each.
+Two pages, measured in the same run, alternately: ours (Pyodide preprocessing + TF.js) and
+the baseline (`?recognizer=baseline`: the same page, model and TF.js, with preprocessing in
+JavaScript and no Pyodide). Each run opens a fresh browser context (empty caches: a first
+visit), then reloads it once the service worker is active (a return visit). Prints median and
+p95 of each figure for both pages, and the ratio ours/baseline:
+
+1. cold load: navigation to `data-status=ready`, and to the first result shown;
+2. warm load (service worker): the same;
+3. bytes transferred on the cold load, until ready (response bodies as sent, compressed);
+4. per recognition: preprocessing and inference (worker-side), and stroke end to result shown;
+5. main-thread long tasks (> 50 ms) while drawing with live recognition.
+
+Timings come from the page's own `performance` entries: `digit:ready`, and
+`digit:stroke-to-result` (pointer-up to the result on screen, with the worker's timings).
 """
 
 from __future__ import annotations
@@ -22,6 +31,14 @@ from tests.drawing import DIGIT_STROKES, draw_digit_with_mouse, shown_after
 from tests.support import CHROMIUM_ARGS, chromium_executable, ensure_web_runtime, serve
 
 READY_TIMEOUT_MS = 120_000
+PAGES = {"ours": "", "baseline": "?recognizer=baseline"}
+# Counts every main-thread task over 50 ms from navigation on (buffered).
+LONG_TASK_OBSERVER = """
+window.longTasks = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
+}).observe({ type: 'longtask', buffered: true });
+"""
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -29,67 +46,108 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def summary(name: str, values: list[float], unit: str) -> str:
-    return (
-        f"{name:<34} median {statistics.median(values):9.2f} {unit}   "
-        f"p95 {percentile(values, 0.95):9.2f} {unit}   (n={len(values)})"
+def wait_ready(page) -> float:
+    page.wait_for_function(
+        "() => performance.getEntriesByName('digit:ready').length > 0", timeout=READY_TIMEOUT_MS
+    )
+    return page.evaluate("() => performance.getEntriesByName('digit:ready')[0].startTime")
+
+
+def first_result(page) -> float:
+    """Draw a digit as soon as the page is ready; ms from navigation to its result shown."""
+    shown_after(page, draw_digit_with_mouse(page, "3"))
+    return page.evaluate(
+        "() => { const [m] = performance.getEntriesByName('digit:stroke-to-result');"
+        " return m.startTime + m.duration; }"
     )
 
 
-def run_once(browser, base_url: str, digits: int) -> dict[str, list[float]]:
+def measure_page(browser, url: str, digits: int) -> dict[str, list[float]]:
     context = browser.new_context(viewport={"width": 1000, "height": 800})
+    context.add_init_script(LONG_TASK_OBSERVER)
     page = context.new_page()
     received = []
     page.on("requestfinished", lambda request: received.append(request))
-    page.goto(base_url)
-    page.wait_for_function(
-        "performance.getEntriesByName('digit:ready').length > 0", timeout=READY_TIMEOUT_MS
-    )
-    ready_ms = page.evaluate("performance.getEntriesByName('digit:ready')[0].startTime")
-    transferred = sum(request.sizes()["responseBodySize"] for request in received)
+    page.goto(url)
+    cold_ready = wait_ready(page)
+    cold_bytes = sum(request.sizes()["responseBodySize"] for request in received)
+    cold_first = first_result(page)
+
     labels = sorted(DIGIT_STROKES)
+    long_tasks_before = page.evaluate("() => window.longTasks.length")
     for index in range(digits):
         page.get_by_test_id("clear").click()
-        digit = labels[index % len(labels)]
-        shown_after(page, draw_digit_with_mouse(page, digit))
+        shown_after(page, draw_digit_with_mouse(page, labels[index % len(labels)]))
+    long_tasks = page.evaluate("() => window.longTasks")[long_tasks_before:]
     measures = page.evaluate(
-        "performance.getEntriesByName('digit:stroke-to-result')"
+        "() => performance.getEntriesByName('digit:stroke-to-result')"
         ".map(m => ({duration: m.duration, ...m.detail}))"
-    )
+    )[1:]
+
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    warm_ready = wait_ready(page)
+    warm_first = first_result(page)
     context.close()
     return {
-        "ready_ms": [ready_ms],
-        "cold_bytes": [transferred / 1e6],
-        "stroke_to_result_ms": [m["duration"] for m in measures],
-        "worker_total_ms": [m["total_ms"] for m in measures],
+        "cold_ready_ms": [cold_ready],
+        "cold_first_result_ms": [cold_first],
+        "warm_ready_ms": [warm_ready],
+        "warm_first_result_ms": [warm_first],
+        "cold_mb": [cold_bytes / 1e6],
         "preprocess_ms": [m["preprocess_ms"] for m in measures],
-        "inference_ms": [m["inference_ms"] for m in measures],
+        "inference_ms": [m.get("inference_ms", 0.0) for m in measures],
+        "stroke_to_result_ms": [m["duration"] for m in measures],
+        "long_tasks_while_drawing": [float(len(long_tasks))],
+        "longest_task_while_drawing_ms": [max(long_tasks, default=0.0)],
     }
+
+
+ROWS = [
+    ("cold load: to ready", "cold_ready_ms", "ms"),
+    ("cold load: to first result", "cold_first_result_ms", "ms"),
+    ("warm load: to ready", "warm_ready_ms", "ms"),
+    ("warm load: to first result", "warm_first_result_ms", "ms"),
+    ("cold load: bytes transferred", "cold_mb", "MB"),
+    ("preprocessing", "preprocess_ms", "ms"),
+    ("inference", "inference_ms", "ms"),
+    ("stroke end to result shown", "stroke_to_result_ms", "ms"),
+    ("long tasks while drawing (count)", "long_tasks_while_drawing", ""),
+    ("longest task while drawing", "longest_task_while_drawing_ms", "ms"),
+]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="cold page loads")
-    parser.add_argument("--digits", type=int, default=30, help="digits drawn per load")
+    parser.add_argument("--runs", type=int, default=5, help="fresh-context runs per page")
+    parser.add_argument("--digits", type=int, default=20, help="digits drawn per run")
     args = parser.parse_args(argv)
     ensure_web_runtime()
-    results: dict[str, list[float]] = {}
+    results: dict[str, dict[str, list[float]]] = {name: {} for name in PAGES}
     with serve(create_app()) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_executable(playwright), args=CHROMIUM_ARGS
         )
         for _ in range(args.runs):
-            for key, values in run_once(browser, url + "/", args.digits).items():
-                results.setdefault(key, []).extend(values)
+            for name, query in PAGES.items():  # alternate, so drift hits both alike
+                for key, values in measure_page(browser, url + "/" + query, args.digits).items():
+                    results[name].setdefault(key, []).extend(values)
         version = browser.version
         browser.close()
-    print(f"headless Chromium {version}, {platform.machine()}, served by app.py on loopback")
-    print(summary("navigation to data-status=ready", results["ready_ms"], "ms"))
-    print(summary("bytes transferred, cold load", results["cold_bytes"], "MB"))
-    print(summary("stroke end to result shown", results["stroke_to_result_ms"], "ms"))
-    print(summary("  worker: recognize() total", results["worker_total_ms"], "ms"))
-    print(summary("  worker: preprocessing (Python)", results["preprocess_ms"], "ms"))
-    print(summary("  worker: inference (TF.js)", results["inference_ms"], "ms"))
+
+    print(
+        f"headless Chromium {version}, {platform.machine()}, app.py on loopback; "
+        f"{args.runs} runs x {args.digits} digits per page"
+    )
+    print(f"{'':34} {'ours median':>12} {'p95':>9} {'baseline':>10} {'p95':>9} {'ratio':>7}")
+    for label, key, unit in ROWS:
+        ours, base = results["ours"][key], results["baseline"][key]
+        ours_median, base_median = statistics.median(ours), statistics.median(base)
+        ratio = f"{ours_median / base_median:7.2f}" if base_median else "      -"
+        print(
+            f"{label:34} {ours_median:9.2f} {unit:2} {percentile(ours, 0.95):9.2f} "
+            f"{base_median:9.2f} {percentile(base, 0.95):9.2f} {ratio}"
+        )
     return 0
 
 

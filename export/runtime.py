@@ -53,7 +53,10 @@ def run(command: list[str]) -> None:
 
 
 def lock_fingerprint() -> str:
-    return hashlib.sha256((WEB_DIR / "package-lock.json").read_bytes()).hexdigest()
+    """Changes when the locked packages or the bundle's entry point do."""
+    digest = hashlib.sha256((WEB_DIR / "package-lock.json").read_bytes())
+    digest.update((WEB_DIR / "tf-entry.mjs").read_bytes())
+    return digest.hexdigest()
 
 
 def installed_version(package: str) -> str:

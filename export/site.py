@@ -16,6 +16,7 @@ works from any sub-path: every URL in the site is relative.
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import shutil
@@ -30,6 +31,11 @@ SERVICE_WORKER_NAME = "sw.js"
 # Not precached: the worker script and its manifest (the browser checks them for updates
 # itself), and build leftovers.
 NOT_PRECACHED = {MANIFEST_NAME, SERVICE_WORKER_NAME}
+PRECOMPRESSED_SUFFIXES = (".gz", ".br")
+COMPRESSIBLE = {".wasm", ".mjs", ".js", ".json", ".html", ".css", ".svg", ".bin", ".webmanifest"}
+# Not worth a second file (or a decompression) below these.
+MIN_COMPRESSIBLE_BYTES = 1024
+MIN_SAVING = 0.1
 
 
 def site_files(site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> dict[str, Path]:
@@ -42,6 +48,7 @@ def site_files(site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> dict[str, Pa
             and not any(part.startswith(".") for part in relative.parts)
             and relative.parts[0] != "vendor.new"
             and relative.as_posix() not in NOT_PRECACHED
+            and path.suffix not in PRECOMPRESSED_SUFFIXES
         ):
             files[relative.as_posix()] = path
     for path in sorted(py_dir.rglob("*.py")):
@@ -84,6 +91,36 @@ def write_precache_manifest(site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) ->
     return manifest
 
 
+def _compressors():
+    yield ".gz", lambda data: gzip.compress(data, compresslevel=9, mtime=0)
+    try:
+        import brotli  # optional: `pip install brotli` adds .br files
+    except ImportError:
+        return
+    yield ".br", lambda data: brotli.compress(data, quality=11)
+
+
+def write_precompressed(site_dir: Path = SITE_DIR) -> int:
+    """Write `.gz` (and `.br`, where the brotli module is installed) beside each compressible
+    file that lacks a current one, so app.py and static hosts (nginx's gzip_static, ...) can
+    send fewer bytes. Returns the number of files written."""
+    written = 0
+    for path in site_files(site_dir, py_dir=site_dir / "py").values():
+        if path.suffix not in COMPRESSIBLE or path.stat().st_size < MIN_COMPRESSIBLE_BYTES:
+            continue
+        data = None
+        for suffix, compress in _compressors():
+            target = path.with_name(path.name + suffix)
+            if target.is_file() and target.stat().st_mtime >= path.stat().st_mtime:
+                continue
+            data = data if data is not None else path.read_bytes()
+            packed = compress(data)
+            if len(packed) <= (1 - MIN_SAVING) * len(data):
+                target.write_bytes(packed)
+                written += 1
+    return written
+
+
 def export_static(out_dir: Path, site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> dict:
     """Copy the complete site (with `py/` inside) to `out_dir`, ready for any static host."""
     manifest = write_precache_manifest(site_dir, py_dir)
@@ -95,6 +132,7 @@ def export_static(out_dir: Path, site_dir: Path = SITE_DIR, py_dir: Path = PY_DI
         shutil.copy2(path, target)
     for name in NOT_PRECACHED:
         shutil.copy2(site_dir / name, out_dir / name)
+    write_precompressed(out_dir)
     return manifest
 
 
@@ -107,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: no site/vendor/: run `python -m export.runtime` first", file=sys.stderr)
         return 2
     manifest = write_precache_manifest()
+    write_precompressed()
     print(f"wrote site/{MANIFEST_NAME}: version {manifest['version']}, {manifest['bytes']} bytes")
     if args.out:
         export_static(args.out)

@@ -44,6 +44,7 @@ def ensure_web_runtime() -> Path:
     if not runtime.is_prepared():
         runtime.prepare(runtime.DEFAULT_VENDOR_DIR)
     site.write_precache_manifest()
+    site.write_precompressed()
     return runtime.DEFAULT_VENDOR_DIR
 
 

@@ -31,8 +31,8 @@ class Client:
     def __init__(self, app) -> None:
         self.test_client = app.test_client()
 
-    def get(self, path: str):
-        response = self.test_client.get(path)
+    def get(self, path: str, headers: dict | None = None):
+        response = self.test_client.get(path, headers=headers or {})
         response.get_data()
         response.close()
         return response
@@ -158,3 +158,29 @@ def test_the_real_site_has_its_page_and_model() -> None:
     assert manifest.status_code == 200
     assert manifest.json["labels"] == [str(digit) for digit in range(10)]
     assert client.get(f"/model/{manifest.json['model']}").status_code == 200
+
+
+def test_precompressed_files_are_sent_to_clients_that_take_them(client, site: Path) -> None:
+    import gzip
+    import os
+
+    original = site / "site" / "vendor" / "big.wasm"
+    original.write_bytes(b"\0asm" + bytes(5000))
+    packed = gzip.compress(original.read_bytes())
+    (site / "site" / "vendor" / "big.wasm.gz").write_bytes(packed)
+
+    compressed = client.get("/vendor/big.wasm", headers={"Accept-Encoding": "gzip, deflate"})
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert compressed.mimetype == "application/wasm"
+    assert "Accept-Encoding" in compressed.headers["Vary"]
+    assert gzip.decompress(compressed.data) == original.read_bytes()
+
+    plain = client.get("/vendor/big.wasm")
+    assert "Content-Encoding" not in plain.headers
+    assert plain.data == original.read_bytes()
+
+    # A .gz older than its original is stale: never sent.
+    stamp = original.stat().st_mtime
+    os.utime(site / "site" / "vendor" / "big.wasm.gz", (stamp - 10, stamp - 10))
+    stale = client.get("/vendor/big.wasm", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in stale.headers

@@ -52,7 +52,7 @@ def test_results_follow_the_pen_while_drawing(ready_page: Page) -> None:
     for x, y in path[1:]:
         ready_page.mouse.move(x, y)
     ready_page.wait_for_function(
-        "Number(document.querySelector('[data-testid=prediction]').dataset.seq) > 0"
+        "() => Number(document.querySelector('[data-testid=prediction]').dataset.seq) > 0"
     )
     expect(ready_page.get_by_test_id("prediction")).to_have_attribute("data-pending", "true")
     live_seq = int(ready_page.get_by_test_id("prediction").get_attribute("data-seq"))
@@ -117,7 +117,9 @@ def test_every_request_stays_on_the_site(page: Page, base_url: str) -> None:
     urls = [request.url for request in requests]
     assert any(url.endswith("pyodide.asm.wasm") for url in urls)
     assert any(url.endswith("tf.mjs") for url in urls)
-    foreign = [url for url in urls if not url.startswith(base_url) and not url.startswith("data:")]
+    # blob: URLs made by the page itself (TF.js's wasm threads) are not network requests.
+    own = (base_url, f"blob:{base_url.rstrip('/')}/", "data:")
+    foreign = [url for url in urls if not url.startswith(own)]
     assert foreign == []
     assert [request.method for request in requests if request.method != "GET"] == []
     assert [request.url for request in requests if request.post_data is not None] == []
@@ -143,3 +145,33 @@ def test_first_load_shows_progress_steps_and_bytes(page: Page) -> None:
     assert "4 of 4" in steps[-1]
     assert log[-1].startswith("Ready")
     expect(page.get_by_test_id("load-progress")).to_be_hidden()
+
+
+@pytest.mark.parametrize("digit", ["0", "4", "7"])
+def test_baseline_preprocessing_in_js_matches_the_python(ready_page: Page, digit: str) -> None:
+    """The benchmark's baseline must compute what py/ computes, or the comparison lies."""
+    from digits.preprocess import to_model_input
+
+    shown_after(ready_page, draw_digit_with_mouse(ready_page, digit))
+    canvas = ready_page.evaluate(
+        """async () => {
+            const pad = document.querySelector('[data-testid=pad]');
+            const image = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height);
+            const { toModelInput } = await import('./baseline/preprocess.js');
+            return {
+                width: image.width, height: image.height, rgba: Array.from(image.data),
+                js: Array.from(toModelInput(image.data, image.width, image.height)),
+            };
+        }"""
+    )
+    python = to_model_input(bytes(canvas["rgba"]), canvas["width"], canvas["height"])
+    assert max(abs(a - b) for a, b in zip(python, canvas["js"], strict=True)) < 1e-6
+
+
+def test_the_tfjs_only_baseline_page_recognizes_too(page: Page) -> None:
+    page.goto("/?recognizer=baseline")
+    expect(page.get_by_test_id("prediction")).to_have_attribute(
+        "data-status", "ready", timeout=READY_TIMEOUT_MS
+    )
+    expect(page.get_by_test_id("model-info")).to_contain_text("no Pyodide")
+    assert shown_after(page, draw_digit_with_mouse(page, "5")) == "5"

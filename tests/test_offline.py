@@ -32,7 +32,7 @@ def wait_ready(page: Page) -> None:
 def wait_offline_ready(page: Page) -> list[str]:
     """Wait for the service worker to be active (its precache complete); return cache names."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     return page.evaluate("caches.keys()")
 
 
@@ -82,7 +82,7 @@ def test_a_new_version_is_offered_and_then_used_whole(page: Page, deployable_sit
         expect(page.get_by_test_id("model-info")).to_contain_text(old_version["version"])
 
         page.get_by_test_id("update-reload").click()
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         wait_ready(page)
         expect(page.get_by_test_id("model-info")).to_contain_text("feedfacefeedface")
         expect(page.get_by_test_id("update")).to_be_hidden()

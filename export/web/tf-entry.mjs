@@ -2,7 +2,7 @@
 // (wasm first, cpu as the fallback). export/runtime.py bundles this with esbuild into
 // site/vendor/tfjs/tf.mjs, an ES module a module worker can import.
 import '@tensorflow/tfjs-backend-cpu';
-export { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+export { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 export { loadGraphModel } from '@tensorflow/tfjs-converter';
 export {
   engine,

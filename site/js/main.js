@@ -6,14 +6,21 @@ import { Pad } from './pad.js';
 import { RecognizerClient } from './recognizer-client.js';
 import { ResultsView } from './results.js';
 
+// `?recognizer=baseline` swaps in the benchmark's baseline: the same page and model, with
+// preprocessing in JavaScript and no Pyodide (site/baseline/).
+const BASELINE_WORKER_URL = new URL('../baseline/worker.js', import.meta.url);
+const useBaseline = new URLSearchParams(window.location.search).get('recognizer') === 'baseline';
 const view = new ResultsView();
 let ready = false;
-let inFlight = false;
-let wanted = false; // a newer drawing than the one in flight awaits recognition
-let drawingVersion = 0; // bumped by every stroke and clear; stale results are dropped
-let strokeEndedAt = 0;
+let inkVersion = 0; // bumped whenever the pixels change: a stroke's moves, a clear
+let inFlight = null; // {version, clears} of the recognition in flight, or null
+let wanted = false; // newer pixels than the ones in flight await recognition
+let latest = null; // {version, result}: the newest result received for these pixels
+let strokeEndedAt = null; // performance.now() of the last pen lift, until its result shows
+let clears = 0;
 
 const client = new RecognizerClient({
+  workerUrl: useBaseline ? BASELINE_WORKER_URL : undefined,
   onStatus: ({ stage, message, progress, ...details }) => {
     view.showStatus(stage, message, progress);
     if (stage === 'ready') {
@@ -33,19 +40,27 @@ client.ready.catch(() => {}); // shown through onStatus
 
 const pad = new Pad(document.querySelector('[data-testid="pad"]'), {
   // Live: results follow the pen (at most one recognition in flight, the newest wins).
-  onStrokeMove: () => requestRecognition(),
-  onStrokeEnd: () => {
-    drawingVersion += 1;
-    strokeEndedAt = performance.now();
+  onInk: () => {
+    inkVersion += 1;
+    strokeEndedAt = null;
     requestRecognition();
+  },
+  onStrokeEnd: () => {
+    strokeEndedAt = performance.now();
+    if (latest?.version === inkVersion) showFinal(latest.result); // already computed
+    else requestRecognition();
+    updatePending();
   },
 });
 const prediction = document.querySelector('[data-testid="prediction"]');
 
 document.querySelector('[data-testid="clear"]').addEventListener('click', () => {
   pad.clear();
-  drawingVersion += 1;
+  inkVersion += 1;
+  clears += 1;
   wanted = false;
+  latest = null;
+  strokeEndedAt = null;
   view.showNothing('Draw a digit in the box.');
   updatePending();
 });
@@ -58,13 +73,28 @@ function showUpdate(apply) {
 
 /** data-pending: "true" while what is shown may still change (drawing, or recognizing). */
 function updatePending() {
-  prediction.dataset.pending = String(pad.drawing || inFlight || wanted);
+  const pending = pad.drawing || inFlight !== null || wanted || strokeEndedAt !== null;
+  prediction.dataset.pending = String(pending);
+}
+
+/** The answer for the finished drawing: shown once per pen lift, then measured. */
+function showFinal(result) {
+  view.showResult(result);
+  if (strokeEndedAt !== null) {
+    // Pen lift to result on screen, with the worker's own timings (benchmarks/web.py).
+    performance.measure('digit:stroke-to-result', {
+      start: strokeEndedAt,
+      end: performance.now(),
+      detail: result.timings,
+    });
+  }
+  strokeEndedAt = null;
 }
 
 /**
- * At most one recognition in flight; the newest drawing wins, none queue up behind. A
- * result is shown only if no stroke ended and no clear happened since its pixels were read:
- * so after a stroke ends, the next result shown is the one for the whole drawing.
+ * At most one recognition in flight; the newest pixels win, none queue up behind. While the
+ * pen moves, each result is shown as it comes (live); once it lifts, only a result for the
+ * exact pixels on the pad is shown, so the last result shown is the drawing's answer.
  */
 async function requestRecognition() {
   updatePending();
@@ -76,31 +106,25 @@ async function requestRecognition() {
     return;
   }
   if (inFlight) {
-    wanted = true;
+    if (inFlight.version !== inkVersion) wanted = true;
     updatePending();
     return;
   }
-  inFlight = true;
+  if (latest?.version === inkVersion) return;
+  const request = { version: inkVersion, clears };
+  inFlight = request;
   wanted = false;
-  const version = drawingVersion;
-  const final = !pad.drawing;
+  updatePending();
   try {
     const result = await client.recognize(pad.pixels());
-    if (version === drawingVersion) {
-      view.showResult(result);
-      if (final) {
-        // Stroke end to result on screen, with the worker's own timings (benchmarks/web.py).
-        performance.measure('digit:stroke-to-result', {
-          start: strokeEndedAt,
-          end: performance.now(),
-          detail: result.timings,
-        });
-      }
-    }
+    const current = request.version === inkVersion;
+    if (current) latest = { version: request.version, result };
+    if (current && !pad.drawing && strokeEndedAt !== null) showFinal(result);
+    else if (pad.drawing && request.clears === clears) view.showResult(result);
   } catch (error) {
     view.showError(`Recognition failed: ${error.message}`);
   } finally {
-    inFlight = false;
+    inFlight = null;
     if (wanted) requestRecognition();
     updatePending();
   }

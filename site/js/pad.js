@@ -9,12 +9,13 @@ const INK_COLOR = '#000000';
 export class Pad {
   /**
    * @param {HTMLCanvasElement} canvas
-   * @param {{onStrokeMove?: () => void, onStrokeEnd?: () => void}} callbacks
+   * @param {{onInk?: () => void, onStrokeEnd?: () => void}} callbacks: onInk after every
+   *   change to the pixels while drawing, onStrokeEnd when the pen lifts
    */
-  constructor(canvas, { onStrokeMove, onStrokeEnd } = {}) {
+  constructor(canvas, { onInk, onStrokeEnd } = {}) {
     this.canvas = canvas;
     this.context = canvas.getContext('2d', { willReadFrequently: true });
-    this.onStrokeMove = onStrokeMove ?? (() => {});
+    this.onInk = onInk ?? (() => {});
     this.onStrokeEnd = onStrokeEnd ?? (() => {});
     this.activePointer = null;
     this.lastPoint = null;
@@ -65,6 +66,7 @@ export class Pad {
     this.canvas.setPointerCapture?.(event.pointerId);
     this.lastPoint = this.pointFromEvent(event);
     this.dot(this.lastPoint);
+    this.onInk();
   }
 
   move(event) {
@@ -77,7 +79,7 @@ export class Pad {
       this.line(this.lastPoint, point);
       this.lastPoint = point;
     }
-    this.onStrokeMove();
+    this.onInk();
   }
 
   end(event) {

@@ -1,11 +1,14 @@
 // A small promise-based API over the recognizer's module Web Worker, so the main thread
 // only draws and renders: Pyodide and TF.js load and run in the worker.
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
 
 export class RecognizerClient {
-  /** @param {{onStatus?: (status: {stage: string, message: string}) => void}} options */
-  constructor({ onStatus } = {}) {
+  /**
+   * @param {{workerUrl?: URL | string,
+   *          onStatus?: (status: {stage: string, message: string}) => void}} options
+   */
+  constructor({ workerUrl = DEFAULT_WORKER_URL, onStatus } = {}) {
     this.onStatus = onStatus ?? (() => {});
     this.pending = new Map();
     this.nextId = 1;
@@ -15,7 +18,7 @@ export class RecognizerClient {
       resolveReady = resolve;
       rejectReady = reject;
     });
-    this.worker = new Worker(WORKER_URL, { type: 'module' });
+    this.worker = new Worker(workerUrl, { type: 'module' });
     this.worker.addEventListener('message', ({ data }) => {
       if (data.type === 'status') {
         this.onStatus(data);

@@ -38,10 +38,10 @@ export class ResultsView {
     if (typeof progress === 'number') this.progress.value = progress;
   }
 
-  showModelInfo({ testAccuracy, backend, pyodideVersion, tfjsVersion, modelVersion }) {
+  showModelInfo({ testAccuracy, backend, runtime, tfjsVersion, modelVersion }) {
     const accuracy = testAccuracy ? `${(testAccuracy * 100).toFixed(2)}% on the MNIST test set` : '';
     this.modelInfo.textContent =
-      `Model ${modelVersion}${accuracy ? `, ${accuracy}` : ''}; TF.js ${tfjsVersion} (${backend} backend), Pyodide ${pyodideVersion}.`;
+      `Model ${modelVersion}${accuracy ? `, ${accuracy}` : ''}; TF.js ${tfjsVersion} (${backend} backend), ${runtime}.`;
   }
 
   /** Each call shows a new result, so data-seq goes up by exactly one. */

@@ -1,0 +1,66 @@
+// The benchmark's baseline recognizer: the same model and TF.js, preprocessing in JavaScript,
+// no Pyodide. Same message protocol as the product's worker (site/js/worker.js).
+
+import { loadModel, progressReporter, status } from '../js/worker-common.js';
+import { toModelInput } from './preprocess.js';
+
+const STEPS = ['TF.js', 'the model'];
+const LABELS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+async function start() {
+  const stepDone = progressReporter(STEPS);
+  const model = await loadModel({
+    onTfReady: () => stepDone(STEPS[0]),
+    onModelReady: () => stepDone(STEPS[1]),
+  });
+  status('ready', 'Ready: draw a digit.', {
+    backend: model.backend,
+    modelVersion: model.manifest.version,
+    testAccuracy: model.manifest.test_accuracy,
+    runtime: 'JavaScript preprocessing (baseline, no Pyodide)',
+    tfjsVersion: model.tfVersion,
+  });
+  return model.run;
+}
+
+function recognize(run, { width, height, pixels }) {
+  const started = performance.now();
+  const input = toModelInput(new Uint8Array(pixels), width, height);
+  const preprocessed = performance.now();
+  if (input === null) {
+    return {
+      status: 'empty',
+      message: 'Nothing to recognize: draw a digit.',
+      timings: { preprocess_ms: preprocessed - started, total_ms: preprocessed - started },
+    };
+  }
+  const probabilities = Array.from(run(input));
+  const inferred = performance.now();
+  const best = probabilities.indexOf(Math.max(...probabilities));
+  return {
+    status: 'ok',
+    digit: LABELS[best],
+    probability: probabilities[best],
+    probabilities,
+    timings: {
+      preprocess_ms: preprocessed - started,
+      inference_ms: inferred - preprocessed,
+      total_ms: inferred - started,
+    },
+  };
+}
+
+const starting = start().catch((error) => {
+  status('error', `The recognizer could not start: ${error.message}`);
+  throw error;
+});
+
+self.addEventListener('message', async ({ data }) => {
+  if (data.type !== 'recognize') return;
+  try {
+    const run = await starting;
+    postMessage({ type: 'result', id: data.id, ok: true, result: recognize(run, data) });
+  } catch (error) {
+    postMessage({ type: 'result', id: data.id, ok: false, error: error.message });
+  }
+});
