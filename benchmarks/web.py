@@ -32,6 +32,7 @@ from tests.support import CHROMIUM_ARGS, chromium_executable, ensure_web_runtime
 
 READY_TIMEOUT_MS = 120_000
 PAGES = {"ours": "", "baseline": "?recognizer=baseline"}
+PYODIDE_STEP = "the Python runtime"  # a loading step's name, as site/js/worker.js reports it
 # Counts every main-thread task over 50 ms from navigation on (buffered).
 LONG_TASK_OBSERVER = """
 window.longTasks = [];
@@ -46,11 +47,16 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def wait_ready(page) -> float:
+def wait_ready(page) -> tuple[float, dict[str, float]]:
+    """ms from navigation to ready, and when each loading step finished (worker clock)."""
     page.wait_for_function(
         "() => performance.getEntriesByName('digit:ready').length > 0", timeout=READY_TIMEOUT_MS
     )
-    return page.evaluate("() => performance.getEntriesByName('digit:ready')[0].startTime")
+    mark = page.evaluate(
+        "() => { const [m] = performance.getEntriesByName('digit:ready');"
+        " return {at: m.startTime, steps: m.detail || {}}; }"
+    )
+    return mark["at"], mark["steps"]
 
 
 def first_result(page) -> float:
@@ -69,7 +75,7 @@ def measure_page(browser, url: str, digits: int) -> dict[str, list[float]]:
     received = []
     page.on("requestfinished", lambda request: received.append(request))
     page.goto(url)
-    cold_ready = wait_ready(page)
+    cold_ready, cold_steps = wait_ready(page)
     cold_bytes = sum(request.sizes()["responseBodySize"] for request in received)
     cold_first = first_result(page)
 
@@ -86,7 +92,7 @@ def measure_page(browser, url: str, digits: int) -> dict[str, list[float]]:
 
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     page.reload()
-    warm_ready = wait_ready(page)
+    warm_ready, warm_steps = wait_ready(page)
     warm_first = first_result(page)
     context.close()
     return {
@@ -95,6 +101,8 @@ def measure_page(browser, url: str, digits: int) -> dict[str, list[float]]:
         "warm_ready_ms": [warm_ready],
         "warm_first_result_ms": [warm_first],
         "cold_mb": [cold_bytes / 1e6],
+        "cold_pyodide_ms": [cold_steps.get(PYODIDE_STEP, 0.0)],
+        "warm_pyodide_ms": [warm_steps.get(PYODIDE_STEP, 0.0)],
         "preprocess_ms": [m["preprocess_ms"] for m in measures],
         "inference_ms": [m.get("inference_ms", 0.0) for m in measures],
         "stroke_to_result_ms": [m["duration"] for m in measures],
@@ -109,6 +117,8 @@ ROWS = [
     ("warm load: to ready", "warm_ready_ms", "ms"),
     ("warm load: to first result", "warm_first_result_ms", "ms"),
     ("cold load: bytes transferred", "cold_mb", "MB"),
+    ("  cold: loadPyodide() done (worker)", "cold_pyodide_ms", "ms"),
+    ("  warm: loadPyodide() done (worker)", "warm_pyodide_ms", "ms"),
     ("preprocessing", "preprocess_ms", "ms"),
     ("inference", "inference_ms", "ms"),
     ("stroke end to result shown", "stroke_to_result_ms", "ms"),

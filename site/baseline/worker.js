@@ -19,6 +19,7 @@ async function start() {
     testAccuracy: model.manifest.test_accuracy,
     runtime: 'JavaScript preprocessing (baseline, no Pyodide)',
     tfjsVersion: model.tfVersion,
+    stepTimes: stepDone.times,
   });
   return model.run;
 }

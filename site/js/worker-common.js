@@ -23,12 +23,16 @@ function bytesLoaded() {
     .reduce((total, entry) => total + (entry.encodedBodySize || 0), 0);
 }
 
-/** Loading progress by named steps; the page shows it while the runtime arrives. */
+/**
+ * Loading progress by named steps; the page shows it while the runtime arrives. The returned
+ * function marks a step done; its `times` holds when each finished (ms since worker start).
+ */
 export function progressReporter(steps) {
   const done = [];
   status('loading', 'Loading the recognizer…', { progress: 0 });
-  return (name) => {
+  const stepDone = (name) => {
     done.push(name);
+    stepDone.times[name] = Math.round(performance.now());
     const megabytes = (bytesLoaded() / 1e6).toFixed(1);
     status(
       'loading',
@@ -36,6 +40,8 @@ export function progressReporter(steps) {
       { progress: done.length / steps.length },
     );
   };
+  stepDone.times = {};
+  return stepDone;
 }
 
 /**

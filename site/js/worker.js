@@ -48,6 +48,7 @@ async function start() {
     testAccuracy: model.manifest.test_accuracy,
     runtime: `Pyodide ${python.pyodide.version}`,
     tfjsVersion: model.tfVersion,
+    stepTimes: stepDone.times,
   });
 }
 
