@@ -1,7 +1,7 @@
 // The benchmark's baseline recognizer: the same model and TF.js, preprocessing in JavaScript,
 // no Pyodide. Same message protocol as the product's worker (site/js/worker.js).
 
-import { loadModel, progressReporter, status } from '../js/worker-common.js';
+import { loadModel, modelDetails, progressReporter, status } from '../js/worker-common.js';
 import { toModelInput } from './preprocess.js';
 
 const STEPS = ['TF.js', 'the model'];
@@ -14,11 +14,8 @@ async function start() {
     onModelReady: () => stepDone(STEPS[1]),
   });
   status('ready', 'Ready: draw a digit.', {
-    backend: model.backend,
-    modelVersion: model.manifest.version,
-    testAccuracy: model.manifest.test_accuracy,
+    ...modelDetails(model),
     runtime: 'JavaScript preprocessing (baseline, no Pyodide)',
-    tfjsVersion: model.tfVersion,
     stepTimes: stepDone.times,
   });
   return model.run;

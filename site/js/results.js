@@ -1,19 +1,28 @@
-// Renders what the recognizer said: the digit (alone, in the prediction element), its
-// probability, a short message, and the probability of every digit.
+// Renders what the recognizer said: the digit (alone, in the prediction element), how sure
+// the model is (in words when it is not), the top two when it is torn, the probability of
+// every digit as a bar chart, and the 28x28 image the model actually saw. Final results are
+// also announced to screen readers; live ones (while the pen moves) are not, to keep quiet.
 
 const LABELS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+const MODEL_SIDE = 28;
+// Used only until the model's manifest says otherwise (training/ calibrates it from data).
+const DEFAULT_UNCERTAIN_BELOW = 0.6;
 
 export class ResultsView {
   constructor(root = document) {
-    this.prediction = root.querySelector('[data-testid="prediction"]');
-    this.confidence = root.querySelector('[data-testid="confidence"]');
-    this.message = root.querySelector('[data-testid="message"]');
-    this.status = root.querySelector('[data-testid="status"]');
+    const byTestId = (id) => root.querySelector(`[data-testid="${id}"]`);
+    this.prediction = byTestId('prediction');
+    this.confidence = byTestId('confidence');
+    this.message = byTestId('message');
+    this.status = byTestId('status');
     this.statusBox = this.status.parentElement;
-    this.progress = root.querySelector('[data-testid="load-progress"]');
-    this.modelInfo = root.querySelector('[data-testid="model-info"]');
-    this.rows = this.buildProbabilityRows(root.querySelector('[data-testid="probabilities"]'));
+    this.progress = byTestId('load-progress');
+    this.modelInfo = byTestId('model-info');
+    this.announcement = byTestId('announcement');
+    this.modelInput = byTestId('model-input');
+    this.rows = this.buildProbabilityRows(byTestId('probabilities'));
     this.seq = 0;
+    this.uncertainBelow = null;
   }
 
   buildProbabilityRows(list) {
@@ -21,7 +30,7 @@ export class ResultsView {
       const row = document.createElement('li');
       row.dataset.digit = label;
       row.innerHTML =
-        '<span class="digit"></span><span class="bar"><span></span></span><span class="percent"></span>';
+        '<span class="digit"></span><span class="bar" aria-hidden="true"><span></span></span><span class="percent"></span>';
       row.querySelector('.digit').textContent = label;
       list.append(row);
       return row;
@@ -36,6 +45,7 @@ export class ResultsView {
     this.prediction.dataset.status = state;
     this.progress.hidden = state !== 'loading';
     if (typeof progress === 'number') this.progress.value = progress;
+    if (state === 'error') this.announce(message);
   }
 
   showModelInfo({ testAccuracy, backend, runtime, tfjsVersion, modelVersion }) {
@@ -50,42 +60,92 @@ export class ResultsView {
     this.prediction.dataset.seq = String(this.seq);
   }
 
-  showResult(result) {
+  /** @param {{final: boolean}} options final: the answer for a finished drawing (announced) */
+  showResult(result, { final = true } = {}) {
     if (result.status !== 'ok') {
-      this.showNothing(result.message);
+      this.showNothing(result.message, { announce: final });
       return;
     }
     const { digit, probability, probabilities } = result;
+    const threshold = this.uncertainBelow ?? DEFAULT_UNCERTAIN_BELOW;
+    const uncertain = probability < threshold;
+    const runnerUp = LABELS[rankOf(probabilities, 1)];
     this.prediction.textContent = digit;
-    this.confidence.textContent = `${formatPercent(probability)} sure`;
-    this.message.textContent = '';
-    delete this.message.dataset.kind;
-    this.renderProbabilities(probabilities, digit);
+    this.prediction.dataset.uncertain = String(uncertain);
+    let spoken;
+    if (uncertain) {
+      this.confidence.textContent = `Not sure (${formatPercent(probability)})`;
+      this.message.textContent =
+        `It looks most like a ${digit} (${formatPercent(probability)}), ` +
+        `but it could be a ${runnerUp} (${formatPercent(probabilities[LABELS.indexOf(runnerUp)])}).`;
+      this.message.dataset.kind = 'uncertain';
+      spoken = `Not sure: ${digit} or ${runnerUp}.`;
+    } else {
+      this.confidence.textContent = `${formatPercent(probability)} sure`;
+      this.message.textContent = '';
+      delete this.message.dataset.kind;
+      spoken = `Recognized ${digit}, ${formatPercent(probability)} sure.`;
+    }
+    this.renderProbabilities(probabilities, digit, uncertain ? runnerUp : null);
+    this.renderModelInput(result.input);
     this.bumpSeq();
+    if (final) this.announce(spoken);
   }
 
-  showNothing(message) {
+  showNothing(message, { announce = true } = {}) {
     this.prediction.textContent = '';
+    this.prediction.dataset.uncertain = 'false';
     this.confidence.textContent = '';
     this.message.textContent = message;
     delete this.message.dataset.kind;
-    this.renderProbabilities(null, null);
+    this.renderProbabilities(null, null, null);
+    this.renderModelInput(null);
     this.bumpSeq();
+    if (announce) this.announce(message);
   }
 
+  /** Something went wrong; what is shown stays, with the reason under it. */
   showError(message) {
     this.message.textContent = message;
     this.message.dataset.kind = 'error';
+    this.announce(message);
   }
 
-  renderProbabilities(probabilities, top) {
+  /** A passing note (e.g. "Reading the image…"), not an error. */
+  showNotice(message) {
+    this.message.textContent = message;
+    delete this.message.dataset.kind;
+  }
+
+  announce(text) {
+    this.announcement.textContent = text;
+  }
+
+  renderProbabilities(probabilities, top, second) {
     this.rows.forEach((row, index) => {
       const value = probabilities ? probabilities[index] : 0;
       row.querySelector('.bar > span').style.width = `${(value * 100).toFixed(1)}%`;
       row.querySelector('.percent').textContent = probabilities ? formatPercent(value) : '';
       row.dataset.top = String(LABELS[index] === top);
+      row.dataset.second = String(LABELS[index] === second);
     });
   }
+
+  /** The model's 28x28 input as a picture: ink dark on paper, like the pad. */
+  renderModelInput(values) {
+    const context = this.modelInput.getContext('2d');
+    const image = context.createImageData(MODEL_SIDE, MODEL_SIDE);
+    for (let i = 0; i < MODEL_SIDE * MODEL_SIDE; i += 1) {
+      const shade = 255 - Math.round(255 * (values ? values[i] : 0));
+      image.data.set([shade, shade, shade, 255], i * 4);
+    }
+    context.putImageData(image, 0, 0);
+  }
+}
+
+/** Index of the (rank+1)-th largest value. */
+function rankOf(values, rank) {
+  return [...values.keys()].sort((a, b) => values[b] - values[a])[rank];
 }
 
 function formatPercent(value) {

@@ -44,6 +44,28 @@ export function progressReporter(steps) {
   return stepDone;
 }
 
+async function sha256Hex(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Fetch a model file and check it against the manifest's SHA-256: a damaged or mixed-up
+ * file is refused with a clear message instead of giving wrong answers. (crypto.subtle only
+ * exists in secure contexts; served over plain HTTP to another host, the check is skipped.)
+ */
+async function verifiedFetch(url, expectedHashes) {
+  const response = await fetchOk(url);
+  const name = decodeURIComponent(new URL(url, self.location.href).pathname.split('/').pop());
+  const expected = expectedHashes[name];
+  if (!expected || !self.crypto?.subtle) return response;
+  const bytes = await response.arrayBuffer();
+  if ((await sha256Hex(bytes)) !== expected) {
+    throw new Error(`the model file ${name} is damaged (its checksum does not match the manifest)`);
+  }
+  return new Response(bytes, { status: response.status, headers: response.headers });
+}
+
 /**
  * Load TF.js (wasm backend: SIMD, and threads when the page is cross-origin isolated; cpu as
  * the fallback) and the graph model. Returns `run(Float32Array) -> Float32Array`.
@@ -68,8 +90,15 @@ export async function loadModel({ onTfReady = () => {}, onModelReady = () => {} 
     backend = `wasm, ${threads} thread${threads === 1 ? '' : 's'}`;
   }
   onTfReady();
-  const manifest = await (await fetchOk(`${MODEL_URL}manifest.json`)).json();
-  const model = await tf.loadGraphModel(`${MODEL_URL}${manifest.model}`);
+  let manifest;
+  try {
+    manifest = await (await fetchOk(`${MODEL_URL}manifest.json`)).json();
+  } catch (error) {
+    throw new Error(`the model's manifest could not be read (${error.message})`);
+  }
+  const model = await tf.loadGraphModel(`${MODEL_URL}${manifest.model}`, {
+    fetchFunc: (url) => verifiedFetch(url, manifest.files ?? {}),
+  });
   const size = manifest.input.shape.reduce((product, side) => product * side, 1);
 
   const run = (input) => {
@@ -79,4 +108,16 @@ export async function loadModel({ onTfReady = () => {}, onModelReady = () => {} 
   run(new Float32Array(size)); // warm-up: the first call compiles and allocates
   onModelReady();
   return { run, manifest, backend, tfVersion: tf.version_core };
+}
+
+/** What the page needs to know about the loaded model (shown, and the uncertainty rule). */
+export function modelDetails(model) {
+  return {
+    backend: model.backend,
+    modelVersion: model.manifest.version,
+    testAccuracy: model.manifest.test_accuracy,
+    // Below this top probability the page says it is not sure (calibrated in training/).
+    uncertainBelow: model.manifest.uncertain_below ?? null,
+    tfjsVersion: model.tfVersion,
+  };
 }

@@ -2,7 +2,7 @@
 // turns canvas pixels into the model's 28x28 input and calls the TF.js graph model through
 // Pyodide's JS bridge. Both runtimes load from this site, in parallel, never from a CDN.
 
-import { fetchOk, loadModel, progressReporter, status } from './worker-common.js';
+import { fetchOk, loadModel, modelDetails, progressReporter, status } from './worker-common.js';
 
 const PYODIDE_URL = new URL('../vendor/pyodide/', import.meta.url).href;
 const PY_URL = new URL('../py/', import.meta.url).href;
@@ -42,12 +42,9 @@ async function start() {
   recognizer = python.module;
   runModel = model.run;
   status('ready', 'Ready: draw a digit.', {
+    ...modelDetails(model),
     seconds: (performance.now() - started) / 1000,
-    backend: model.backend,
-    modelVersion: model.manifest.version,
-    testAccuracy: model.manifest.test_accuracy,
     runtime: `Pyodide ${python.pyodide.version}`,
-    tfjsVersion: model.tfVersion,
     stepTimes: stepDone.times,
   });
 }
