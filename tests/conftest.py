@@ -6,9 +6,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from app import create_app
-from tests.support import CHROMIUM_ARGS, chromium_executable, ensure_web_runtime, serve
+from tests.support import (
+    CHROMIUM_ARGS,
+    READY_TIMEOUT_MS,
+    chromium_executable,
+    ensure_web_runtime,
+    serve,
+)
 
 
 @pytest.fixture(scope="session")
@@ -36,3 +43,13 @@ def browser_type_launch_args(browser_type_launch_args: dict, playwright) -> dict
     if executable:
         args["executable_path"] = executable
     return args
+
+
+@pytest.fixture()
+def ready_page(page: Page) -> Page:
+    """The page, loaded, with its recognizer ready."""
+    page.goto("/")
+    expect(page.get_by_test_id("prediction")).to_have_attribute(
+        "data-status", "ready", timeout=READY_TIMEOUT_MS
+    )
+    return page

@@ -13,6 +13,8 @@ from werkzeug.serving import make_server
 
 from export import runtime, site
 
+# Cold start of Pyodide + TF.js takes seconds; far more on a busy CI machine.
+READY_TIMEOUT_MS = 90_000
 SYSTEM_CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 # Without these, Chromium keeps trying to reach Google's hosts, which this network refuses.
 CHROMIUM_ARGS = [

@@ -14,18 +14,9 @@ from tests.drawing import (
     draw_strokes_with_mouse,
     shown_after,
 )
+from tests.support import READY_TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
-READY_TIMEOUT_MS = 90_000
-
-
-@pytest.fixture()
-def ready_page(page: Page) -> Page:
-    page.goto("/")
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "ready", timeout=READY_TIMEOUT_MS
-    )
-    return page
 
 
 def test_status_line_tells_when_the_recognizer_is_ready(ready_page: Page) -> None:

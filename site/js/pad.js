@@ -87,7 +87,11 @@ export class Pad {
     }
     event.preventDefault();
     this.activePointer = event.pointerId;
-    this.canvas.setPointerCapture?.(event.pointerId);
+    try {
+      this.canvas.setPointerCapture(event.pointerId); // keep the stroke when it leaves the pad
+    } catch {
+      // A pointer the browser no longer tracks (e.g. a synthetic one): draw all the same.
+    }
     const stroke = { kind: 'stroke', points: [this.pointFromEvent(event)] };
     this.items.push(stroke);
     this.drawStroke(stroke);
