@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
 from tests.drawing import (
@@ -12,6 +14,7 @@ from tests.drawing import (
     draw_digit_with_mouse,
     draw_digit_with_touch,
     draw_strokes_with_mouse,
+    prediction_seq,
     shown_after,
 )
 from tests.support import READY_TIMEOUT_MS
@@ -96,7 +99,11 @@ def test_drawing_before_ready_is_recognized_once_ready(page: Page) -> None:
     assert shown_after(page, seq, timeout_ms=READY_TIMEOUT_MS) == "1"
 
 
-def test_every_request_stays_on_the_site(page: Page, base_url: str) -> None:
+def test_every_request_stays_on_the_site(page: Page, base_url: str, tmp_path: Path) -> None:
+    """Load, draw, upload, recognize: nothing leaves the device (no other origin, no body)."""
+    image = Image.new("L", (300, 240), 250)
+    ImageDraw.Draw(image).line([(150, 30), (150, 210)], fill=20, width=12)
+    image.save(tmp_path / "one.png")
     requests = []
     page.on("request", lambda request: requests.append(request))
     page.goto("/")
@@ -105,6 +112,9 @@ def test_every_request_stays_on_the_site(page: Page, base_url: str) -> None:
     )
     seq = draw_digit_with_mouse(page, "4")
     assert shown_after(page, seq) == "4"
+    seq = prediction_seq(page)
+    page.get_by_test_id("upload").set_input_files(tmp_path / "one.png")
+    assert shown_after(page, seq) == "1"
     urls = [request.url for request in requests]
     assert any(url.endswith("pyodide.asm.wasm") for url in urls)
     assert any(url.endswith("tf.mjs") for url in urls)
