@@ -7,6 +7,7 @@ asserts what the user sees.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,40 @@ def test_an_image_pasted_from_the_clipboard_is_recognized(ready_page: Page) -> N
         list(buffer.getvalue()),
     )
     assert shown_after(page, seq) == "1"
+
+
+@pytest.mark.parametrize("threshold, uncertain", [(1.01, True), (0.0, False)])
+def test_the_page_says_when_it_is_not_sure_by_the_manifest_rule(
+    browser: Browser, base_url: str, threshold: float, uncertain: bool
+) -> None:
+    """The rule "not sure below the calibrated top probability" comes from the model's
+    manifest; moving the threshold above every probability (or to zero) must flip what the
+    user sees for the same drawing."""
+    context = browser.new_context(base_url=base_url, service_workers="block")
+
+    def with_threshold(route) -> None:
+        manifest = route.fetch().json()
+        manifest["uncertain_below"] = threshold
+        route.fulfill(json=manifest)
+
+    context.route("**/model/manifest.json", with_threshold)
+    page = context.new_page()
+    page.goto("/")
+    expect(page.get_by_test_id("prediction")).to_have_attribute(
+        "data-status", "ready", timeout=READY_TIMEOUT_MS
+    )
+    seq = draw_digit_with_mouse(page, "3")
+    assert shown_after(page, seq) == "3"  # the top guess stays the recognized digit
+    prediction = page.get_by_test_id("prediction")
+    expect(prediction).to_have_attribute("data-uncertain", str(uncertain).lower())
+    if uncertain:
+        expect(page.get_by_test_id("confidence")).to_contain_text("Not sure")
+        expect(page.get_by_test_id("message")).to_contain_text(
+            re.compile(r"looks most like a 3 .*but it could be a \d")
+        )
+        expect(page.get_by_test_id("announcement")).to_contain_text(re.compile(r"Not sure: 3 or"))
+    else:
+        expect(page.get_by_test_id("confidence")).to_contain_text("sure")
+        expect(page.get_by_test_id("confidence")).not_to_contain_text("Not sure")
+        expect(page.get_by_test_id("message")).to_have_text("")
+    context.close()
