@@ -10,6 +10,10 @@ const RECOGNITION_MAX_SIDE = 640;
 const SVG_DEFAULT_SIDE = 280; // an SVG without its own size is drawn at this size
 const HEADER_BYTES = 64 * 1024; // enough to find a JPEG's size behind its metadata
 const SUPPORTED = 'PNG, JPEG, GIF, WebP, BMP or SVG';
+// An image whose ink (darkness over white paper, as py/digits/preprocess.py measures it)
+// varies by no more than this (of 255) is one flat shade: blank paper, an all-black photo.
+// Recognized, the all-black one would be one big blob of ink, which the model calls a digit.
+const FLAT_INK_RANGE = 40;
 
 export class ImageInputError extends Error {}
 
@@ -104,10 +108,14 @@ async function decodeSvg(file) {
     const width = image.naturalWidth || SVG_DEFAULT_SIDE;
     const height = image.naturalHeight || SVG_DEFAULT_SIDE;
     const scale = Math.min(1, RECOGNITION_MAX_SIDE / Math.max(width, height));
-    return createImageBitmap(image, {
-      resizeWidth: Math.max(1, Math.round(width * scale)),
-      resizeHeight: Math.max(1, Math.round(height * scale)),
-    });
+    // Drawn onto a canvas, not given to createImageBitmap(image): Chrome turns an SVG with
+    // only a viewBox (no width and height of its own) into a blank bitmap that way.
+    const canvas = new OffscreenCanvas(
+      Math.max(1, Math.round(width * scale)),
+      Math.max(1, Math.round(height * scale)),
+    );
+    canvas.getContext('2d').drawImage(image, 0, 0, canvas.width, canvas.height);
+    return createImageBitmap(canvas);
   } finally {
     URL.revokeObjectURL(url);
   }
@@ -152,7 +160,25 @@ export async function loadImageFile(file) {
   const context = canvas.getContext('2d', { willReadFrequently: true });
   context.imageSmoothingQuality = 'high';
   context.drawImage(bitmap, 0, 0, width, height);
-  return { bitmap, imageData: context.getImageData(0, 0, width, height), format: format.type };
+  const imageData = context.getImageData(0, 0, width, height);
+  if (isFlat(imageData)) {
+    throw new ImageInputError(`“${file.name}” is all one shade: there is no digit in it.`);
+  }
+  return { bitmap, imageData, format: format.type };
+}
+
+/** Whether the ink of every pixel is within FLAT_INK_RANGE of every other's. */
+function isFlat({ data }) {
+  let least = Infinity;
+  let most = -Infinity;
+  for (let at = 0; at < data.length; at += 4) {
+    const luminance = (299 * data[at] + 587 * data[at + 1] + 114 * data[at + 2]) / 1000;
+    const ink = (data[at + 3] * (255 - luminance)) / 255;
+    least = Math.min(least, ink);
+    most = Math.max(most, ink);
+    if (most - least > FLAT_INK_RANGE) return false;
+  }
+  return true;
 }
 
 /** The first image among dropped or pasted items, or the first file, or null. */
