@@ -1,0 +1,462 @@
+"""Accuracy on real-world input, end to end through the page, in headless Chromium.
+
+    .venv/bin/python -m benchmarks.realworld [--sets mnist,drawn,uploaded] [--limit N]
+
+Three sets, none of them used in training:
+
+1. mnist: the MNIST test set (10,000; the training split is never read), each 28x28 digit
+   re-rendered larger (140, 210 or 280 px; black ink on transparency, as the pad holds it, or
+   grey ink on opaque white, as a scan) and sent to the page's own worker (site/js/worker.js:
+   the same Python preprocessing and shipped model). This measures the pipeline, minus the
+   pad, on the data the model was made for.
+2. drawn: 600 pen trajectories from benchmarks/realworld_data.py (generated from templates,
+   not from MNIST), replayed with the mouse on the pad; the answer is the digit the page shows
+   once the drawing is finished. Accuracy as a user who draws sees it.
+3. uploaded: 550 photos and scans of paper from the same generator (another seed and mix),
+   given to the page's file input one by one; the answer is the digit the page shows.
+
+Prints accuracy per set and per class (and how often the page gave no answer), writes a JSON
+of the results (every item's answer included) and a confusion-matrix PNG per set under
+benchmarks/results/ (or --out), and prints their paths. `--limit N` takes the first N items of
+each set (items cycle through the classes, so a prefix is balanced) for a quick run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import logging
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, sync_playwright
+
+from app import create_app
+from benchmarks import realworld_data
+from tests.drawing import pad_box, prediction_seq, shown_after, to_page
+from tests.support import CHROMIUM_ARGS, chromium_executable, ensure_web_runtime, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "benchmarks" / "results"
+MNIST_DIR = ROOT.parent / "shared" / "data" / "mnist"
+SETS = ("mnist", "drawn", "uploaded")
+CLASSES = realworld_data.CLASSES
+NO_ANSWER = "none"  # the page showed no digit (nothing recognized, an error, a timeout)
+VIEWPORT = {"width": 1000, "height": 800}
+READY_TIMEOUT_MS = 120_000
+ANSWER_TIMEOUT_MS = 20_000  # one drawing or upload, from the pen lift / file chosen
+WHOLE_PAD = (0.0, 0.0, 1.0, 1.0)  # trajectories are in pad fractions already
+MNIST_SIDES = (140, 210, 280)  # re-rendered sizes, cycled
+MNIST_SIZE = 28
+MNIST_BATCH = 250  # images per page.evaluate: 196 KB of base64
+MNIST_IN_FLIGHT = 3  # requests queued at the worker: it never waits for the next image
+PROGRESS_EVERY = 50
+
+# A second instance of the page's own worker, started from the page (same origin, same CSP).
+START_WORKER = """async () => {
+  const worker = new Worker('/js/worker.js', { type: 'module' });
+  await new Promise((resolve, reject) => {
+    worker.addEventListener('message', ({ data }) => {
+      if (data.type !== 'status') return;
+      if (data.stage === 'ready') resolve();
+      if (data.stage === 'error') reject(new Error(data.message));
+    });
+    worker.addEventListener('error', (event) => reject(new Error(event.message || 'no worker')));
+  });
+  window.benchmarkWorker = worker;
+  return true;
+}"""
+
+# MNIST bytes in, [status, digit, probability] per image out. Image i is rendered `sides[i]`
+# px wide, on white when `onWhite[i]`, else as black ink on transparency (the pad's format).
+RECOGNIZE_MNIST = """async ({ images, first, sides, onWhite, inFlight }) => {
+  const size = 28;
+  const bytes = Uint8Array.from(atob(images), (c) => c.charCodeAt(0));
+  const worker = window.benchmarkWorker;
+  const waiting = new Map();
+  worker.onmessage = ({ data }) => {
+    if (data.type === 'result' && waiting.has(data.id)) {
+      waiting.get(data.id)(data);
+      waiting.delete(data.id);
+    }
+  };
+  const small = new OffscreenCanvas(size, size);
+  const smallContext = small.getContext('2d');
+  const render = (index) => {
+    const digit = new ImageData(size, size);
+    for (let p = 0; p < size * size; p++) digit.data[p * 4 + 3] = bytes[index * size * size + p];
+    smallContext.putImageData(digit, 0, 0);
+    const side = sides[index];
+    const canvas = new OffscreenCanvas(side, side);
+    const context = canvas.getContext('2d');
+    if (onWhite[index]) {
+      context.fillStyle = '#ffffff';
+      context.fillRect(0, 0, side, side);
+    }
+    context.imageSmoothingEnabled = true;
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(small, 0, 0, side, side);
+    return context.getImageData(0, 0, side, side);
+  };
+  const results = new Array(sides.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < sides.length) {
+      const index = next++;
+      const pixels = render(index);
+      const id = `mnist-${first + index}`;
+      const reply = await new Promise((resolve) => {
+        waiting.set(id, resolve);
+        const { width, height, data } = pixels;
+        const message = { type: 'recognize', id, width, height, pixels: data.buffer };
+        worker.postMessage(message, [data.buffer]);
+      });
+      results[index] = reply.ok
+        ? [reply.result.status, reply.result.digit ?? null, reply.result.probability ?? null]
+        : ['error', null, reply.error];
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return results;
+}"""
+
+# Resolves once the page shows a final answer newer than `seq`, or an error message.
+ANSWER_OR_ERROR = """seq => {
+  const shown = document.querySelector('[data-testid=prediction]');
+  const message = document.querySelector('[data-testid=message]');
+  return (Number(shown.dataset.seq) > seq && shown.dataset.pending === 'false')
+    || message.dataset.kind === 'error';
+}"""
+
+Record = dict[str, Any]  # {"label", "answer" (a digit or NO_ANSWER), ...details}
+
+
+class BenchmarkError(RuntimeError):
+    """The benchmark cannot run as asked (missing data, or the page lacks what a set needs)."""
+
+
+def progress(name: str, done: int, total: int, started: float) -> None:
+    print(f"  {name}: {done}/{total} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+
+def open_page(browser, url: str) -> Page:
+    """A fresh page (its own context: no service worker from an earlier one), ready."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(url)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=prediction]').dataset.status !== 'loading'",
+        timeout=READY_TIMEOUT_MS,
+    )
+    if page.get_by_test_id("prediction").get_attribute("data-status") != "ready":
+        status = page.get_by_test_id("status").inner_text()
+        raise BenchmarkError(f"the page's recognizer did not start: {status}")
+    return page
+
+
+def run_mnist(browser, url: str, limit: int | None, mnist_dir: Path) -> list[Record]:
+    """The test split through a second copy of the page's worker, in batches."""
+    from training import mnist  # TensorFlow-free; imported here so other sets skip NumPy IO
+
+    try:
+        data = mnist.load(mnist_dir, allow_download=False)
+    except mnist.MnistError as error:
+        raise BenchmarkError(f"MNIST is not readable in {mnist_dir}: {error}") from error
+    images, labels = data.test_images, data.test_labels
+    count = len(labels) if limit is None else min(limit, len(labels))
+    page = open_page(browser, url)
+    page.evaluate(START_WORKER)
+    records: list[Record] = []
+    started = time.perf_counter()
+    for first in range(0, count, MNIST_BATCH):
+        indices = range(first, min(count, first + MNIST_BATCH))
+        replies = page.evaluate(
+            RECOGNIZE_MNIST,
+            {
+                "images": base64.b64encode(images[first : indices.stop].tobytes()).decode(),
+                "first": first,
+                "sides": [MNIST_SIDES[i % len(MNIST_SIDES)] for i in indices],
+                # Every size with both backgrounds: the pattern repeats every 6 images.
+                "onWhite": [(i // len(MNIST_SIDES)) % 2 == 1 for i in indices],
+                "inFlight": MNIST_IN_FLIGHT,
+            },
+        )
+        for index, (status, digit, detail) in zip(indices, replies, strict=True):
+            answer = str(digit) if status == "ok" else NO_ANSWER
+            record: Record = {"index": index, "label": str(int(labels[index])), "answer": answer}
+            record["side"] = MNIST_SIDES[index % len(MNIST_SIDES)]
+            if status == "ok":
+                record["probability"] = detail
+            else:
+                record["status"] = f"{status}: {detail}" if detail else status
+            records.append(record)
+        progress("mnist", len(records), count, started)
+    page.close()
+    return records
+
+
+def replay(page: Page, strokes: Sequence[Sequence[Sequence[float]]]) -> int:
+    """Draw the strokes (pad fractions) with the mouse, each pointer event as recorded (so a
+    fast trajectory stays angular); return data-seq as it was before the last pen lift, as
+    tests.drawing.draw_strokes_with_mouse does."""
+    box = pad_box(page)
+    seq = prediction_seq(page)
+    for stroke in strokes:
+        path = [to_page((point[0], point[1]), box, WHOLE_PAD) for point in stroke]
+        page.mouse.move(*path[0])
+        page.mouse.down()
+        for x, y in path[1:]:
+            page.mouse.move(x, y)
+        seq = prediction_seq(page)
+        page.mouse.up()
+    return seq
+
+
+def shown_answer(page: Page) -> Record:
+    shown = page.get_by_test_id("prediction")
+    text = shown.inner_text().strip()
+    return {
+        "answer": text if text in CLASSES else NO_ANSWER,
+        "uncertain": shown.get_attribute("data-uncertain") == "true",
+    }
+
+
+def run_items(
+    page: Page, items: list[Record], name: str, give: Callable[[Page, Record], Record]
+) -> list[Record]:
+    records = []
+    started = time.perf_counter()
+    for number, item in enumerate(items, 1):
+        page.get_by_test_id("clear").click()
+        try:
+            outcome = give(page, item)
+        except PlaywrightError as error:  # a timeout: the page never answered
+            outcome = {"answer": NO_ANSWER, "status": f"no answer: {error.message.splitlines()[0]}"}
+        records.append({"index": number - 1, "label": item["label"], **outcome})
+        if number % PROGRESS_EVERY == 0 or number == len(items):
+            progress(name, number, len(items), started)
+    return records
+
+
+def give_drawing(page: Page, item: Record) -> Record:
+    seq = replay(page, item["strokes"])
+    shown_after(page, seq, timeout_ms=ANSWER_TIMEOUT_MS)
+    return {"style": item["style"], **shown_answer(page)}
+
+
+def give_upload(page: Page, item: Record) -> Record:
+    seq = prediction_seq(page)
+    page.get_by_test_id("upload").set_input_files(realworld_data.UPLOADS_DIR / item["file"])
+    page.wait_for_function(ANSWER_OR_ERROR, arg=seq, timeout=ANSWER_TIMEOUT_MS)
+    message = page.get_by_test_id("message")
+    outcome: Record = {"file": item["file"], "kind": item["kind"], **shown_answer(page)}
+    if message.get_attribute("data-kind") == "error":
+        outcome.update(answer=NO_ANSWER, status=f"error: {message.inner_text()}")
+    return outcome
+
+
+def run_drawn(browser, url: str, limit: int | None) -> list[Record]:
+    items = json.loads(realworld_data.DRAWN_FILE.read_text())["items"][:limit]
+    page = open_page(browser, url)
+    records = run_items(page, items, "drawn", give_drawing)
+    page.close()
+    return records
+
+
+def run_uploaded(browser, url: str, limit: int | None) -> list[Record]:
+    items = json.loads(realworld_data.LABELS_FILE.read_text())["items"][:limit]
+    page = open_page(browser, url)
+    if page.get_by_test_id("upload").count() == 0:
+        raise BenchmarkError(
+            'the page has no <input type="file" data-testid="upload">: '
+            "the uploaded set needs it (run with --sets mnist,drawn until it exists)"
+        )
+    records = run_items(page, items, "uploaded", give_upload)
+    page.close()
+    return records
+
+
+def summarize(records: list[Record]) -> dict[str, Any]:
+    """Accuracy overall and per class, no-answer counts, and the confusion matrix (rows: true
+    digit; columns: the digits then NO_ANSWER)."""
+    columns = [*CLASSES, NO_ANSWER]
+    confusion = [[0] * len(columns) for _ in CLASSES]
+    for record in records:
+        confusion[CLASSES.index(record["label"])][columns.index(record["answer"])] += 1
+    per_class = {}
+    for row, label in zip(confusion, CLASSES, strict=True):
+        total = sum(row)
+        correct = row[CLASSES.index(label)]
+        per_class[label] = {
+            "n": total,
+            "correct": correct,
+            "accuracy": correct / total if total else None,
+            "no_answer": row[-1],
+        }
+    correct = sum(record["answer"] == record["label"] for record in records)
+    return {
+        "n": len(records),
+        "correct": correct,
+        "accuracy": correct / len(records) if records else None,
+        "no_answer": sum(record["answer"] == NO_ANSWER for record in records),
+        "per_class": per_class,
+        "confusion_columns": columns,
+        "confusion": confusion,
+    }
+
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}"
+
+
+def print_table(summaries: dict[str, dict[str, Any]]) -> None:
+    header = f"{'set':9} {'n':>6} {'acc %':>6} {'none':>5} | " + " ".join(
+        f"{label:>5}" for label in CLASSES
+    )
+    print(header + "   (accuracy % per true digit)")
+    print("-" * len(header))
+    for name, summary in summaries.items():
+        classes = " ".join(
+            f"{percent(summary['per_class'][label]['accuracy']):>5}" for label in CLASSES
+        )
+        print(
+            f"{name:9} {summary['n']:6d} {percent(summary['accuracy']):>6} "
+            f"{summary['no_answer']:5d} | {classes}"
+        )
+
+
+CELL = 44  # px per confusion-matrix cell
+MARGIN = 64
+
+
+def confusion_png(name: str, summary: dict[str, Any], path: Path) -> None:
+    """The confusion matrix as an image: rows true digits, columns the page's answers, each
+    cell shaded by its share of its row, with the count written in it."""
+    columns = summary["confusion_columns"]
+    width, height = MARGIN + CELL * len(columns) + 8, MARGIN + CELL * len(CLASSES) + 8
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=14)
+    title = f"{name}: {percent(summary['accuracy'])}% of {summary['n']} (rows: true, cols: answer)"
+    draw.text((8, 6), title, fill="black", font=font)
+    for column, label in enumerate(columns):
+        x = MARGIN + column * CELL + CELL // 2
+        draw.text((x, MARGIN - 12), label, fill="black", font=font, anchor="mm")
+    for row, label in enumerate(CLASSES):
+        y = MARGIN + row * CELL
+        draw.text((MARGIN - 14, y + CELL // 2), label, fill="black", font=font, anchor="mm")
+        counts = summary["confusion"][row]
+        total = max(1, sum(counts))
+        for column, count in enumerate(counts):
+            share = count / total
+            x = MARGIN + column * CELL
+            right = column == row
+            shade = (
+                (round(255 - 200 * share), round(255 - 80 * share), round(255 - 200 * share))
+                if right
+                else (255, round(255 - 220 * share), round(255 - 220 * share))
+            )
+            draw.rectangle((x, y, x + CELL - 1, y + CELL - 1), fill=shade, outline=(200, 200, 200))
+            if count:
+                ink = "white" if share > 0.6 else "black"
+                draw.text(
+                    (x + CELL // 2, y + CELL // 2), str(count), fill=ink, font=font, anchor="mm"
+                )
+    image.save(path)
+
+
+def git_state() -> dict[str, Any]:
+    """The commit measured, and any uncommitted changes to what the page serves."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    changed = git("status", "--porcelain", "--", "py", "site", "app.py").splitlines()
+    return {"commit": git("rev-parse", "HEAD"), "uncommitted_served_files": changed}
+
+
+def parse_sets(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(SETS))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"sets are a comma-separated subset of {','.join(SETS)}")
+    return names
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", type=parse_sets, default=list(SETS), help=",".join(SETS))
+    parser.add_argument("--limit", type=positive, help="first N items of each set")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="results directory")
+    parser.add_argument("--mnist", type=Path, default=MNIST_DIR, help="MNIST IDX directory")
+    args = parser.parse_args(argv)
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
+    ensure_web_runtime()
+    started = time.perf_counter()
+    records: dict[str, list[Record]] = {}
+    with serve(create_app()) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_executable(playwright), args=CHROMIUM_ARGS
+        )
+        try:
+            for name in args.sets:
+                print(f"{name}...", file=sys.stderr)
+                if name == "mnist":
+                    records[name] = run_mnist(browser, url + "/", args.limit, args.mnist)
+                elif name == "drawn":
+                    records[name] = run_drawn(browser, url + "/", args.limit)
+                else:
+                    records[name] = run_uploaded(browser, url + "/", args.limit)
+        except BenchmarkError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        finally:
+            version = browser.version
+            browser.close()
+    seconds = time.perf_counter() - started
+
+    summaries = {name: summarize(found) for name, found in records.items()}
+    print(
+        f"headless Chromium {version}, {platform.machine()}, app.py on loopback; "
+        f"{seconds:.0f} s; answers as the page shows them ('none': no digit shown)"
+    )
+    print_table(summaries)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    report = {
+        "command": " ".join([".venv/bin/python -m benchmarks.realworld", *(argv or sys.argv[1:])]),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(seconds, 1),
+        "browser": f"Chromium {version}",
+        "git": git_state(),
+        "sets": {name: {**summaries[name], "items": records[name]} for name in records},
+    }
+    json_path = args.out / "realworld.json"
+    json_path.write_text(json.dumps(report, indent=1) + "\n")
+    print(f"results: {json_path}")
+    for name, summary in summaries.items():
+        png_path = args.out / f"realworld-{name}-confusion.png"
+        confusion_png(name, summary, png_path)
+        print(f"confusion matrix: {png_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
