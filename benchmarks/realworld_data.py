@@ -465,11 +465,11 @@ def upload_item(index: int, seed: int = UPLOADS_SEED) -> tuple[dict[str, Any], b
     meta["pen_px"] = round(pen_px, 1)
 
     if rng.random() < TRANSPARENT_PROBABILITY:  # a digit exported from a drawing app
-        colour = INKS[["black", "blue"][int(rng.integers(0, 2))]]
+        ink_name = ["black", "blue"][int(rng.integers(0, 2))]
         rgba = np.zeros((height, width, 4), dtype=np.uint8)
-        rgba[..., :3] = colour
+        rgba[..., :3] = INKS[ink_name]
         rgba[..., 3] = np.round(ink * 255).astype(np.uint8)
-        meta.update(kind="transparent png", ink=colour)
+        meta.update(kind="transparent png", ink=ink_name)
         return meta | {"file": f"upload-{index:04d}.png"}, _encode(
             Image.fromarray(rgba, "RGBA"), "png", 0
         )
