@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import sys
 from array import array
+from itertools import compress
+
+from digits import photo
 
 MNIST_SIZE = 28
 FIT_SIZE = 20
@@ -46,9 +49,18 @@ _ZERO, _OPAQUE = b"\x00", b"\xff"
 _INVERT = bytes(_MAX - value for value in range(256))
 # Values at or below the noise threshold dropped to 0, others kept.
 _DENOISE = bytes(0 if value <= NOISE_THRESHOLD else value for value in range(256))
-# 1 where a colour channel is dark enough that its pixel may hold ink above the threshold:
-# luminance is a weighted mean, so if every channel is light the pixel is light.
-_MAYBE_DARK = bytes(int(value < _MAX - NOISE_THRESHOLD) for value in range(256))
+# 1 where a pixel is at least half opaque.
+_HALF_OPAQUE = bytes(int(value >= 128) for value in range(256))
+# Ink on transparency lighter than this (mean luminance of its visible pixels) is light ink,
+# shown over black: white chalk, a white pen. Below it, ink contrasts at least as well with
+# white paper and is taken the canvas's way (mid grey stays dark ink, as it always was).
+LIGHT_INK_LUMINANCE = 160
+# A digit whose longer side is below this many pixels at the analysis resolution is
+# analysed again at full resolution (twice MNIST's 20 px fit: fitted down, never up).
+REFINE_BELOW = 2 * FIT_SIZE
+# An image with transparency whose alpha adds up to more than this share of fully opaque
+# is a photo with transparent margins (or corners), not ink on a transparent layer.
+MOSTLY_OPAQUE = 0.5
 
 
 # A 32-bit unsigned array typecode: one item per RGBA pixel.
@@ -62,6 +74,16 @@ class _InkOfPixel(dict):
         red, green, blue, alpha = pixel.to_bytes(_CHANNELS, sys.byteorder)
         luminance = (LUMA_RED * red + LUMA_GREEN * green + LUMA_BLUE * blue) // LUMA_SCALE
         ink = self[pixel] = (alpha * (_MAX - luminance) + _MAX // 2) // _MAX
+        return ink
+
+
+class _LightInkOfPixel(dict):
+    """Ink of light ink on transparency, composited over black: alpha * luminance / 255."""
+
+    def __missing__(self, pixel: int) -> int:
+        red, green, blue, alpha = pixel.to_bytes(_CHANNELS, sys.byteorder)
+        luminance = (LUMA_RED * red + LUMA_GREEN * green + LUMA_BLUE * blue) // LUMA_SCALE
+        ink = self[pixel] = (alpha * luminance + _MAX // 2) // _MAX
         return ink
 
 
@@ -138,25 +160,6 @@ def _crop(data: bytes, width: int, box: tuple[int, int, int, int], size: int = 1
         data[start + left * size : start + right * size]
         for start in range(top * row, bottom * row, row)
     )
-
-
-def _candidates(data: bytes, pixels: int) -> tuple[bytes, bool]:
-    """Non-zero where a pixel may hold ink above the noise threshold; True if it IS that ink.
-
-    Cheap whole-image byte operations; the exact (per-pixel) ink is then only computed
-    inside the candidates' bounding box. Ink never exceeds alpha, so on an image with any
-    transparency alpha bounds it; on an opaque one, only a pixel with a dark channel can.
-    """
-    alpha = data[_ALPHA::_CHANNELS]
-    if alpha != _OPAQUE * pixels:
-        return alpha.translate(_DENOISE), False
-    red, green, blue = data[0::_CHANNELS], data[1::_CHANNELS], data[2::_CHANNELS]
-    if red == green == blue:
-        return red.translate(_INVERT).translate(_DENOISE), True
-    dark = 0
-    for channel in (red, green, blue):
-        dark |= int.from_bytes(channel.translate(_MAYBE_DARK), "little")
-    return dark.to_bytes(pixels, "little"), False
 
 
 def _area_weights(source: int, target: int) -> list[tuple[int, int, int, int]]:
@@ -240,20 +243,10 @@ def _placement(fitted: list[list[int]], fit_width: int, fit_height: int) -> tupl
     )
 
 
-def _ink_in_box(
-    data: bytes, width: int, pixels: int
+def _inner_box(
+    ink: bytes, width: int, box: tuple[int, int, int, int]
 ) -> tuple[bytes, tuple[int, int, int, int]] | None:
-    """The ink above the noise threshold, cropped to its bounding box, and that box."""
-    candidates, exact = _candidates(data, pixels)
-    box = _bounding_box(candidates, width)
-    if box is None:
-        return None
-    cropped = _crop(candidates, width, box)
-    if exact:
-        return cropped, box
-    ink = _ink(_crop(data, width, box, _CHANNELS)).translate(_DENOISE)
-    if ink == cropped:  # black on transparency: the alpha was the ink, the box is the same
-        return ink, box
+    """`ink` (of the rectangle `box` of the image) cropped to its own non-zero pixels."""
     left, top, right, _ = box
     inner = _bounding_box(ink, right - left)
     if inner is None:
@@ -265,6 +258,113 @@ def _ink_in_box(
     )
 
 
+def _visible_luminance(data: bytes, alpha: bytes) -> float:
+    """Mean luminance of the pixels at least half opaque (0 when there are none)."""
+    shown = alpha.translate(_HALF_OPAQUE)
+    count = shown.count(1)
+    if not count:
+        return 0.0
+    return sum(compress(photo.luminance(data, len(alpha)), shown)) / count
+
+
+def _photo_ink(plane: bytes, width: int, height: int) -> tuple[bytes, int, int] | None:
+    """The photo path: the luminance plane's ink, at the analysis resolution.
+
+    A digit found small at a reduced resolution (a small digit in a large photo) is analysed
+    again at full resolution, in a crop around it with a margin of its own size, so that it
+    is not fitted up from a blurred handful of pixels.
+    """
+    work, work_width, work_height = photo.analysis_plane(plane, width, height)
+    ink = photo.ink_map(work, work_width, work_height)
+    if ink is None:
+        return None
+    factor = width // work_width
+    box = _bounding_box(ink, work_width)
+    if factor == 1 or box is None:
+        return ink, work_width, work_height
+    left, top, right, bottom = box
+    extent = max(right - left, bottom - top)
+    if extent >= REFINE_BELOW:
+        return ink, work_width, work_height
+    crop = (
+        max(0, (left - extent) * factor),
+        max(0, (top - extent) * factor),
+        min(width, (right + extent) * factor),
+        min(height, (bottom + extent) * factor),
+    )
+    crop_width, crop_height = crop[2] - crop[0], crop[3] - crop[1]
+    refined = photo.ink_map(_crop(plane, width, crop), crop_width, crop_height)
+    if refined is None:
+        return ink, work_width, work_height
+    return refined, crop_width, crop_height
+
+
+def _transparent_ink(
+    data: bytes, alpha: bytes, width: int, height: int
+) -> tuple[bytes, tuple[int, int, int, int], int] | None:
+    """Ink of an image with transparency above the noise threshold, cropped, with its box
+    and the number of pixels of the plane it was found in.
+
+    Black ink (the pad's, at any alpha) is the alpha itself: the canvas fast path, exactly
+    as before. Other ink on transparency (a PNG) counts by its contrast with what it would
+    be shown on: dark ink over white, as the page's paper; light ink (white chalk, a white
+    pen on a transparent layer) over black. An image that is mostly opaque is a photo with
+    transparent margins: those are filled with its own paper's shade and it is analysed as
+    a photo.
+    """
+    pixels = width * height
+    candidates = alpha.translate(_DENOISE)  # ink never exceeds alpha
+    box = _bounding_box(candidates, width)
+    if box is None:
+        return None
+    cropped = _crop(candidates, width, box)
+    box_data = _crop(data, width, box, _CHANNELS)
+    ink = _ink(box_data).translate(_DENOISE)
+    if ink == cropped:  # black on transparency: the alpha was the ink, the box is the same
+        return ink, box, pixels
+    if sum(alpha) > MOSTLY_OPAQUE * _MAX * pixels:
+        found = _photo_ink(_filled_luminance(data, alpha), width, height)
+        if found is None:
+            return None
+        plane, plane_width, plane_height = found
+        whole = (0, 0, plane_width, plane_height)
+        inner = _inner_box(plane, plane_width, whole)
+        return None if inner is None else (*inner, plane_width * plane_height)
+    if _visible_luminance(data, alpha) > LIGHT_INK_LUMINANCE:
+        ink = bytes(
+            map(_LightInkOfPixel().__getitem__, array(_PIXEL_TYPECODE, box_data))
+        ).translate(_DENOISE)
+    inner = _inner_box(ink, width, box)
+    return None if inner is None else (*inner, pixels)
+
+
+def _filled_luminance(data: bytes, alpha: bytes) -> bytes:
+    """Luminance with transparency filled by the median shade of the opaque pixels."""
+    luminance = photo.luminance(data, len(alpha))
+    shown = sorted(compress(luminance, alpha.translate(_HALF_OPAQUE)))
+    fill = shown[len(shown) // 2] if shown else _MAX
+    return bytes(
+        (value * opacity + fill * (_MAX - opacity) + _MAX // 2) // _MAX
+        for value, opacity in zip(luminance, alpha, strict=True)
+    )
+
+
+def _find_ink(
+    data: bytes, width: int, height: int
+) -> tuple[bytes, tuple[int, int, int, int], int] | None:
+    """The ink above the noise threshold, cropped to its bounding box; that box; and the
+    number of pixels of the plane the box is in (the image, or its analysis resolution)."""
+    alpha = data[_ALPHA::_CHANNELS]
+    if alpha != _OPAQUE * (width * height):
+        return _transparent_ink(data, alpha, width, height)
+    found = _photo_ink(photo.luminance(data, width * height), width, height)
+    if found is None:
+        return None
+    plane, plane_width, plane_height = found
+    inner = _inner_box(plane, plane_width, (0, 0, plane_width, plane_height))
+    return None if inner is None else (*inner, plane_width * plane_height)
+
+
 def to_model_input(rgba: bytes | bytearray | memoryview, width: int, height: int) -> list[float]:
     """784 floats, row-major 28x28, in [0, 1] (0 = paper, 1 = full ink), MNIST-normalized.
 
@@ -274,13 +374,12 @@ def to_model_input(rgba: bytes | bytearray | memoryview, width: int, height: int
     and ValueError when the sizes do not fit the bytes.
     """
     data = _as_checked_bytes(rgba, width, height)
-    pixels = width * height
-    found = _ink_in_box(data, width, pixels)
-    if found is None or len(found[0]) - found[0].count(0) < MIN_INK_FRACTION * pixels:
+    found = _find_ink(data, width, height)
+    if found is None or len(found[0]) - found[0].count(0) < MIN_INK_FRACTION * found[2]:
         raise NothingToRecognize(
             "nothing to recognize: no ink darker than the noise threshold, or only a speck"
         )
-    ink, box = found
+    ink, box, _ = found
     left, top, right, bottom = box
     box_width, box_height = right - left, bottom - top
 

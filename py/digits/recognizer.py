@@ -46,7 +46,9 @@ def recognize(
     """Return what the page shows for this canvas.
 
     ``{"status": "empty", "message": ...}`` when there is nothing to recognize (no guess);
-    otherwise ``{"status": "ok", "digit", "probability", "probabilities", "timings"}``.
+    otherwise ``{"status": "ok", "digit", "probability", "probabilities", "input",
+    "timings"}``, where "input" is the 784 floats (row-major 28x28, 0-1) the model was given:
+    the page shows "what the model sees", which for a photo is worth checking.
     """
     started = time.perf_counter()
     try:
@@ -68,6 +70,7 @@ def recognize(
         "digit": LABELS[best],
         "probability": probabilities[best],
         "probabilities": probabilities,
+        "input": pixels,
         "timings": {
             "preprocess_ms": (preprocessed - started) * 1000,
             "inference_ms": (inferred - preprocessed) * 1000,

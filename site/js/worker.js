@@ -6,7 +6,12 @@ import { fetchOk, loadModel, modelDetails, progressReporter, status } from './wo
 
 const PYODIDE_URL = new URL('../vendor/pyodide/', import.meta.url).href;
 const PY_URL = new URL('../py/', import.meta.url).href;
-const PY_MODULES = ['digits/__init__.py', 'digits/preprocess.py', 'digits/recognizer.py'];
+const PY_MODULES = [
+  'digits/__init__.py',
+  'digits/photo.py',
+  'digits/preprocess.py',
+  'digits/recognizer.py',
+];
 const PY_HOME = '/home/pyodide/';
 const STEPS = ['TF.js', 'the model', 'the Python runtime', "the page's Python"];
 

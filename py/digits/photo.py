@@ -1,0 +1,389 @@
+"""Ink from photos and scans: paper of any shade and lighting, ink of either polarity.
+
+A canvas drawing is ink on nothing; a photo is ink on paper that is lit unevenly, textured,
+JPEG-compressed and specked, and the "ink" may be chalk on a board (lighter than its
+background). This module turns such an image's luminance into an ink map like the pad's
+(0 = background, 255 = full ink) that ``preprocess`` then normalizes the MNIST way:
+
+1. Analysis resolution: the image is box-averaged by a power of two until it has at most
+   ``WORK_PIXELS`` pixels (a 640x480 photo: by 2), which also averages out pixel noise.
+2. Background, locally: a coarse grid of cells (``GRID_CELLS`` along the longer side), each
+   with robust percentiles of its luminance, median-filtered across neighbouring cells (a
+   cell inside a bold stroke is an outlier), and interpolated bilinearly at the centre of
+   every ``BLOCK`` x ``BLOCK`` block: a gradient or a shadow across the page is followed.
+3. Polarity: against the cells' medians, the image's darker-than-background tail and its
+   lighter-than-background tail are weighed; ink is the heavier one (it is the minority of
+   every cell, the background its majority, whatever its colour).
+4. Ink relative to the background: for dark ink the fraction of the background's light it
+   takes away, (bg - lum) / bg, which a shadow does not change (gain capped at
+   ``MAX_GAIN``); for light ink, the light it adds, lum - bg. Computed with one
+   ``bytes.translate`` per block and row (tables per background level, cached), so the
+   per-pixel work stays in C.
+5. Threshold from the image's own statistics: Otsu's threshold on the ink's histogram
+   separates strokes from paper; the strokes' contrast (their 90th percentile) scales the
+   ink so that a pencil's core is full ink as a pen's is; too little contrast, or strokes
+   hardly above the paper's own texture, is nothing to recognize.
+6. Hysteresis and specks: pixels above a low threshold (the pad's noise threshold, or the
+   paper's texture if higher) form connected components (8-connected, found as runs per
+   row); a component is kept if it holds strong pixels (above Otsu's threshold) at least
+   ``SPECK_FRACTION`` of the largest's. A 5's separate bar or a 7's crossbar stay; dust,
+   JPEG ringing and paper fibres go. Too small a digit for the image is nothing too.
+
+Pure standard-library Python (it runs under Pyodide), kept to tens of milliseconds for a
+640x480 photo under CPython.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+# The analysis runs on at most this many pixels (box-averaged by powers of two): a 640x480
+# photo by 2 (76,800 px), while the pad's 280x280 canvas stays at full resolution.
+WORK_PIXELS = 80_000
+# Background grid: about this many cells along the image's longer side.
+GRID_CELLS = 8
+# The background is interpolated at the centre of blocks this many pixels wide and tall.
+BLOCK = 8
+# Per cell, the background is this percentile of luminance for dark ink (and 1 minus it for
+# light ink): dark ink may cover up to 75% of a cell before it is mistaken for paper.
+BACKGROUND_PERCENTILE = 0.75
+# Ink relative to a dim background is boosted (a shadow dims paper and ink alike), by at most
+# this factor.
+MAX_GAIN = 2
+# Residuals within this many levels of a cell's median are paper texture, not polarity cues.
+POLARITY_DEADBAND = 12
+# Strokes whose contrast (90th percentile of the ink above Otsu's threshold) is below this
+# are a wash, a shadow edge or a stain, not writing: the pad's own noise threshold.
+MIN_CONTRAST = 41
+# The strokes' median ink must be this many times the paper's 95th percentile: otherwise
+# the "strokes" are the loud end of noise (a random image, grain), not writing.
+NOISE_SEPARATION = 3
+# Where the strokes' contrast is measured: this percentile of the ink above the threshold.
+CONTRAST_PERCENTILE = 0.9
+# The pad's noise threshold, in full-contrast ink: fainter pixels are never ink.
+NOISE_THRESHOLD = 40
+# A component with fewer strong pixels than this fraction of the largest's is a speck.
+SPECK_FRACTION = 0.05
+# The largest component's longer side must span at least this fraction of the image's
+# longer side (a 640 px photo: 16 px) and this many analysis pixels: else it is dust.
+MIN_DIGIT_FRACTION = 1 / 40
+MIN_DIGIT_PIXELS = 3
+
+# Rec. 601 luma in 1/256ths (the canvas's 299/587/114 per mille, to within one level).
+_LUMA_WEIGHTS = (77, 150, 29)
+_CHANNELS = 4
+_MAX = 255
+_RUN = re.compile(rb"[^\x00]+")
+
+
+@cache
+def _luma_tables() -> tuple[tuple[bytes, bytes], ...]:
+    """Per colour channel: the low and high byte of weight * value, for 16-bit lanes."""
+    return tuple(
+        (bytes(weight * v & _MAX for v in range(256)), bytes(weight * v >> 8 for v in range(256)))
+        for weight in _LUMA_WEIGHTS
+    )
+
+
+def luminance(data: bytes, pixels: int) -> bytes:
+    """Luma of each RGBA pixel, (77 R + 150 G + 29 B + 128) >> 8, ignoring alpha.
+
+    The three weighted channels are added as one big integer of 16-bit lanes (the sums stay
+    below 65,536, so lanes never carry into each other): the work is in C, not per pixel.
+    """
+    total = int.from_bytes(b"\x80\x00" * pixels, "little")  # the rounding half
+    spread = bytearray(2 * pixels)
+    for channel, (low, high) in enumerate(_luma_tables()):
+        values = data[channel::_CHANNELS]
+        spread[0::2] = values.translate(low)
+        spread[1::2] = values.translate(high)
+        total += int.from_bytes(spread, "little")
+    return total.to_bytes(2 * pixels, "little")[1::2]
+
+
+def _box_downsample(plane: bytes, width: int, height: int, factor: int) -> bytes:
+    """Average `factor` x `factor` blocks (factor a power of two up to 16), in C.
+
+    Rows of 16-bit lanes are added vertically as big integers, then horizontally by adding
+    the integer shifted by whole lanes; shifting by log2(factor**2) bits divides, and every
+    `factor`-th lane's low byte is the average. Leftover edge rows and columns are dropped.
+    """
+    out_width, out_height = width // factor, height // factor
+    spread = bytearray(2 * width * height)
+    spread[0::2] = plane
+    view = memoryview(spread)
+    row_bytes = 2 * width
+    shift = 2 * (factor.bit_length() - 1)
+    rounding = int.from_bytes(((factor * factor) // 2).to_bytes(2, "little") * width, "little")
+    rows = []
+    for y in range(out_height):
+        start = y * factor * row_bytes
+        total = sum(
+            int.from_bytes(view[start + k * row_bytes : start + (k + 1) * row_bytes], "little")
+            for k in range(factor)
+        )
+        total = sum(total >> (16 * k) for k in range(factor)) + rounding
+        row = (total >> shift).to_bytes(row_bytes + 2, "little")
+        rows.append(row[0 : 2 * factor * out_width : 2 * factor])
+    return b"".join(rows)
+
+
+def _percentile(ordered: list[int], fraction: float) -> int:
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _median3x3(grid: list[list[int]]) -> list[list[int]]:
+    """Each cell replaced by the median of itself and its neighbours (fewer at the edges)."""
+    rows, columns = len(grid), len(grid[0])
+    out = []
+    for y in range(rows):
+        out_row = []
+        for x in range(columns):
+            around = sorted(
+                grid[j][i]
+                for j in range(max(0, y - 1), min(rows, y + 2))
+                for i in range(max(0, x - 1), min(columns, x + 2))
+            )
+            out_row.append(around[len(around) // 2])
+        out.append(out_row)
+    return out
+
+
+def _interpolate(grid: list[list[int]], cell: int, points_x: list[float], points_y: list[float]):
+    """Bilinear interpolation of a grid of cell-centre values at the given pixel positions."""
+
+    def weights(position: float, count: int) -> tuple[int, int, float]:
+        at = min(max(position / cell - 0.5, 0.0), count - 1.0)
+        low = min(int(at), count - 1)
+        high = min(low + 1, count - 1)
+        return low, high, at - low
+
+    columns = [weights(x, len(grid[0])) for x in points_x]
+    out = []
+    for y in points_y:
+        top, bottom, fy = weights(y, len(grid))
+        above, below = grid[top], grid[bottom]
+        row = [(above[a] * (1 - fx) + above[b] * fx) for a, b, fx in columns]
+        low_row = [(below[a] * (1 - fx) + below[b] * fx) for a, b, fx in columns]
+        out.append([round(u * (1 - fy) + v * fy) for u, v in zip(row, low_row, strict=True)])
+    return out
+
+
+@cache
+def _ink_table(kind: str, background: int) -> bytes:
+    """lum -> ink against this background: 'dark', 'light' ink, or 'signed' residual + 128.
+
+    Dark ink is the share of the background's light it takes away, so a shadow that dims
+    paper and ink alike leaves the ink as it was; the gain is capped (MAX_GAIN), or the
+    slightest texture on near-black paper would count as full ink. Light ink is the light
+    it adds (on a dark board there is little shadow left to correct).
+    """
+    if kind == "dark":
+        scale = max(background, _MAX // MAX_GAIN)
+        return bytes(
+            min(_MAX, (background - v) * _MAX // scale) if v < background else 0 for v in range(256)
+        )
+    if kind == "light":
+        return bytes(max(v - background, 0) for v in range(256))
+    return bytes(min(max(v - background + 128, 0), _MAX) for v in range(256))
+
+
+def _map_blocks(plane: bytes, width: int, height: int, backgrounds, kind: str) -> bytes:
+    """Apply each block's background table to its pixels: one translate per block row."""
+    out = []
+    for y in range(height):
+        row_backgrounds = backgrounds[y // BLOCK]
+        start = y * width
+        out.extend(
+            plane[start + x : start + min(x + BLOCK, width)].translate(_ink_table(kind, bg))
+            for x, bg in zip(range(0, width, BLOCK), row_backgrounds, strict=False)
+        )
+    return b"".join(out)
+
+
+def _histogram(values: bytes) -> list[int]:
+    counts = [0] * 256
+    for value in set(values):
+        counts[value] = values.count(value)
+    return counts
+
+
+def _otsu(histogram: list[int]) -> int:
+    """The threshold t maximizing the between-class variance of (<= t) and (> t)."""
+    total = sum(histogram)
+    total_sum = sum(v * n for v, n in enumerate(histogram))
+    best, best_score = 0, -1.0
+    weight_low = sum_low = 0
+    for t in range(255):
+        weight_low += histogram[t]
+        sum_low += t * histogram[t]
+        weight_high = total - weight_low
+        if weight_low == 0 or weight_high == 0:
+            continue
+        mean_low = sum_low / weight_low
+        mean_high = (total_sum - sum_low) / weight_high
+        score = weight_low * weight_high * (mean_low - mean_high) ** 2
+        if score > best_score:
+            best, best_score = t, score
+    return best
+
+
+def _histogram_percentile(histogram: list[int], low: int, high: int, fraction: float) -> int:
+    """The given percentile of the values in [low, high] of a histogram."""
+    count = sum(histogram[low : high + 1])
+    target = fraction * (count - 1)
+    seen = 0
+    for value in range(low, high + 1):
+        seen += histogram[value]
+        if seen > target:
+            return value
+    return high
+
+
+class _Runs:
+    """8-connected components of the non-zero pixels, as runs per row with union-find."""
+
+    def __init__(self, mask: bytes, width: int, height: int) -> None:
+        self.runs: list[tuple[int, int, int]] = []  # (row, start, end), end exclusive
+        self.parent: list[int] = []
+        previous: list[tuple[int, int, int]] = []  # (start, end, run index) of the row above
+        for y in range(height):
+            offset = y * width
+            current = []
+            pointer = 0
+            for match in _RUN.finditer(mask, offset, offset + width):
+                start, end = match.start() - offset, match.end() - offset
+                index = len(self.runs)
+                self.runs.append((y, start, end))
+                self.parent.append(index)
+                # Runs above that touch [start - 1, end] (diagonals included).
+                while pointer < len(previous) and previous[pointer][1] < start:
+                    pointer += 1
+                scan = pointer
+                while scan < len(previous) and previous[scan][0] <= end:
+                    self._union(index, previous[scan][2])
+                    scan += 1
+                current.append((start, end, index))
+            previous = current
+
+    def _find(self, index: int) -> int:
+        parent = self.parent
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    def _union(self, a: int, b: int) -> None:
+        root_a, root_b = self._find(a), self._find(b)
+        if root_a != root_b:
+            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+
+    def components(self) -> dict[int, list[tuple[int, int, int]]]:
+        groups: dict[int, list[tuple[int, int, int]]] = {}
+        for index, run in enumerate(self.runs):
+            groups.setdefault(self._find(index), []).append(run)
+        return groups
+
+
+def analysis_plane(plane: bytes, width: int, height: int) -> tuple[bytes, int, int]:
+    """The luminance plane at the analysis resolution (box-averaged by a power of two)."""
+    factor = 1
+    while (width // factor) * (height // factor) > WORK_PIXELS and factor < 16:
+        factor *= 2
+    if factor == 1 or width < factor or height < factor:
+        return plane, width, height
+    return (
+        _box_downsample(plane, width, height, factor),
+        width // factor,
+        height // factor,
+    )
+
+
+def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
+    """Ink (0-255 per pixel, row-major, the size of `plane`) of the digit on a photo.
+
+    `plane` is the image's luminance. None when there is nothing to recognize: a blank or
+    uniform image, a wash too faint to be writing, noise, or only specks.
+    """
+    longer = max(width, height)
+    cell = max(1, -(-longer // GRID_CELLS))
+    columns, rows = -(-width // cell), -(-height // cell)
+    low_grid, median_grid, high_grid = [], [], []
+    for j in range(rows):
+        band_low, band_median, band_high = [], [], []
+        y_end = min(height, (j + 1) * cell)
+        for i in range(columns):
+            x0, x1 = i * cell, min(width, (i + 1) * cell)
+            values = sorted(
+                b"".join(plane[y * width + x0 : y * width + x1] for y in range(j * cell, y_end))
+            )
+            band_low.append(_percentile(values, 1 - BACKGROUND_PERCENTILE))
+            band_median.append(_percentile(values, 0.5))
+            band_high.append(_percentile(values, BACKGROUND_PERCENTILE))
+        low_grid.append(band_low)
+        median_grid.append(band_median)
+        high_grid.append(band_high)
+
+    # Block centres (a partial last block's centre is its own).
+    block_x = [(x + min(x + BLOCK, width)) / 2 for x in range(0, width, BLOCK)]
+    block_y = [(y + min(y + BLOCK, height)) / 2 for y in range(0, height, BLOCK)]
+
+    # Polarity: weigh the tails of the residual against the cells' medians.
+    medians = _interpolate(_median3x3(median_grid), cell, block_x, block_y)
+    residual = _histogram(_map_blocks(plane, width, height, medians, "signed"))
+    dark = sum(
+        (128 - POLARITY_DEADBAND - v) * n for v, n in enumerate(residual[: 128 - POLARITY_DEADBAND])
+    )
+    light = sum(
+        (v - 128 - POLARITY_DEADBAND) * n
+        for v, n in enumerate(residual[129 + POLARITY_DEADBAND :], start=129 + POLARITY_DEADBAND)
+    )
+    kind = "dark" if dark >= light else "light"
+    grid = high_grid if kind == "dark" else low_grid
+    backgrounds = _interpolate(_median3x3(grid), cell, block_x, block_y)
+    raw = _map_blocks(plane, width, height, backgrounds, kind)
+
+    histogram = _histogram(raw)
+    threshold = _otsu(histogram)
+    if sum(histogram[threshold + 1 :]) == 0:
+        return None
+    contrast = _histogram_percentile(histogram, threshold + 1, _MAX, CONTRAST_PERCENTILE)
+    strokes = _histogram_percentile(histogram, threshold + 1, _MAX, 0.5)
+    paper = _histogram_percentile(histogram, 0, threshold, 0.95)
+    if contrast < MIN_CONTRAST or strokes < NOISE_SEPARATION * paper:
+        return None
+    low = min(max(-(-NOISE_THRESHOLD * contrast // _MAX), paper), threshold)
+    normalize = bytes(
+        0 if v <= low else min(_MAX, (v * _MAX + contrast // 2) // contrast) for v in range(256)
+    )
+    strong = bytes(int(v > threshold) for v in range(256))
+    ink = raw.translate(normalize)
+    strength = raw.translate(strong)
+
+    components = _Runs(ink, width, height).components()
+    sizes = {
+        root: sum(strength.count(1, y * width + s, y * width + e) for y, s, e in runs)
+        for root, runs in components.items()
+    }
+    largest = max(sizes.values(), default=0)
+    if largest == 0:
+        return None
+    # The digit's main stroke must be large enough on its own: dust is not a digit, and
+    # neither is a scatter of it (which would span the page).
+    main = max(sizes, key=sizes.__getitem__)
+    main_runs = components[main]
+    main_extent = max(
+        main_runs[-1][0] - main_runs[0][0] + 1,  # runs are in row order
+        max(end for _, _, end in main_runs) - min(start for _, start, _ in main_runs),
+    )
+    if main_extent < max(MIN_DIGIT_PIXELS, MIN_DIGIT_FRACTION * longer):
+        return None
+    kept = bytearray(width * height)
+    for root, runs in components.items():
+        if sizes[root] < max(1, SPECK_FRACTION * largest):
+            continue
+        for y, s, e in runs:
+            start = y * width
+            kept[start + s : start + e] = ink[start + s : start + e]
+    return bytes(kept)
