@@ -16,8 +16,16 @@ Pure standard-library Python (no NumPy exists for the Pyodide we ship), and call
 pen move, so it works on whole byte strings with C-speed operations: channel slices
 (``rgba[3::4]``), ``bytes.translate`` lookup tables, and big integers, both as bit sets (to
 find the ink's bounding box) and as vectors of 32-bit lanes (to add whole rows at once).
-Per-pixel Python runs only over the 20x20 result; images that are neither black ink on
-transparency nor opaque greys cost one dict lookup per pixel of the ink's bounding box.
+Per-pixel Python runs only over the 20x20 result.
+
+Which ink, by what the image is (the normalization above is the same for all):
+- black at any alpha (the pad's drawing): the alpha, exactly as always (the fast path);
+- other ink on a mostly transparent layer (a PNG): dark ink counted over white, light ink
+  (mean luminance above LIGHT_INK_LUMINANCE, e.g. white) over black; one dict lookup per
+  pixel of the ink's bounding box;
+- opaque images (photos, scans) and mostly opaque ones (transparent margins filled with
+  the paper's shade): ``digits.photo`` finds polarity, local background, a threshold from
+  the image's statistics and drops specks; no digit there is NothingToRecognize.
 """
 
 from __future__ import annotations
