@@ -26,5 +26,11 @@ then
   fi
 fi
 
+# axe-core for tests/test_accessibility.py, as pinned in tests/web/package-lock.json.
+if [ ! -d "$ROOT/tests/web/node_modules" ]; then
+  say "Installing the tests' npm packages (tests/web)"
+  (cd "$ROOT/tests/web" && npm ci --no-audit --no-fund)
+fi
+
 say "Running the tests"
 exec "$VENV/bin/python" -m pytest "$@"

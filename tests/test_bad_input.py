@@ -39,6 +39,9 @@ EMPTY_MESSAGE = "Nothing to recognize: draw a digit."
 TIMES = "\N{MULTIPLICATION SIGN}"  # as images.js writes sizes
 MODEL_SHARD = "group1-shard1of1.bin"
 RECOGNIZER_WORKER_PATH = "/js/worker.js"
+POLL_MS = 100
+# After the model's weights arrive, its warm-up run takes milliseconds; this is ample.
+WARM_UP_GRACE_MS = 2_000
 
 WHITE = (255, 255, 255)
 BLACK = (0, 0, 0)
@@ -387,11 +390,25 @@ def test_the_worker_crashing_is_restarted(app: Page) -> None:
     assert shown_after(app, seq, RESULT_TIMEOUT_MS) == "3"
 
 
+STATUS_LOG = """
+    window.statusLog = [];
+    new MutationObserver(() => {
+        const text = document.querySelector('[data-testid=status]')?.textContent;
+        if (text && window.statusLog.at(-1) !== text) window.statusLog.push(text);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
 def test_the_runtime_failing_to_load_offers_a_retry(browser: Browser, base_url: str) -> None:
+    """The error stays on screen with its retry button, even as TF.js and the model, which
+    load in parallel, finish after Pyodide failed (they used to report "Loading…" over it)."""
     context = new_context(browser, base_url)
+    finished: list[str] = []
     try:
         context.route("**/vendor/pyodide/**", lambda route: route.abort())
+        context.on("requestfinished", lambda request: finished.append(request.url))
         page = context.new_page()
+        page.add_init_script(STATUS_LOG)
         page.goto("/")
         status, retry = page.get_by_test_id("status"), page.get_by_test_id("retry")
         expect(page.get_by_test_id("prediction")).to_have_attribute(
@@ -399,6 +416,17 @@ def test_the_runtime_failing_to_load_offers_a_retry(browser: Browser, base_url: 
         )
         expect(status).to_have_text(re.compile(r"^The recognizer could not start: .+"))
         expect(retry).to_be_visible()
+        # The model's weights arrive after the error; then its warm-up runs (milliseconds).
+        for _ in range(READY_TIMEOUT_MS // POLL_MS):
+            if any(url.endswith(MODEL_SHARD) for url in finished):
+                break
+            page.wait_for_timeout(POLL_MS)
+        page.wait_for_timeout(WARM_UP_GRACE_MS)
+        log = page.evaluate("() => window.statusLog")
+        after_error = log[next(i for i, text in enumerate(log) if "could not start" in text) :]
+        assert len(after_error) == 1, log
+        expect(retry).to_be_visible()
+
         context.unroute("**/vendor/pyodide/**")
         retry.click()
         wait_ready(page)

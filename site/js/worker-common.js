@@ -6,7 +6,16 @@ const TFJS_WASM_URL = new URL('../vendor/tfjs/', import.meta.url).href;
 const MODEL_URL = new URL('../model/', import.meta.url).href;
 const PREFERRED_BACKENDS = ['wasm', 'cpu'];
 
+let failed = false;
+
+/**
+ * Tell the page how loading goes. After an error, nothing more: the steps still running in
+ * parallel (TF.js and the model load while Pyodide fails) would otherwise report progress
+ * over the error, and the page would show "Loading…" forever with no retry button.
+ */
 export function status(stage, message, extra = {}) {
+  if (failed) return;
+  if (stage === 'error') failed = true;
   postMessage({ type: 'status', stage, message, ...extra });
 }
 
