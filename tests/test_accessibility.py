@@ -316,6 +316,38 @@ def test_reduced_motion_turns_off_the_bar_animation(desktop: Page) -> None:
     desktop.emulate_media(reduced_motion="no-preference")
 
 
+SPILLING_TEXT = """() => {
+    const spilling = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const text = walker.currentNode;
+        const parent = text.parentElement;
+        if (!text.textContent.trim() || !parent.getClientRects().length) continue;
+        if (parent.closest('.visually-hidden')) continue; // clipped on purpose
+        const range = document.createRange();
+        range.selectNodeContents(text);
+        const inside = range.getBoundingClientRect();
+        const box = parent.getBoundingClientRect();
+        if (inside.right > box.right + 0.5 || inside.left < box.left - 0.5) {
+            spilling.push(`${text.textContent.trim().slice(0, 30)} in ${parent.className}`);
+        }
+    }
+    return spilling;
+}"""
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_no_text_spills_out_of_its_box(request: pytest.FixtureRequest, size: str) -> None:
+    """E.g. the top row's bold ">99.9%" used to spill past the percent column."""
+    page: Page = request.getfixturevalue(size)
+    reset(page)
+    show_example(page, "3")
+    expect(page.locator('[data-testid="probabilities"] [data-top="true"] .percent')).to_have_text(
+        ">99.9%"
+    )  # the widest text a row shows
+    assert page.evaluate(SPILLING_TEXT) == []
+
+
 # --- a 320 px phone ------------------------------------------------------------------------------
 
 

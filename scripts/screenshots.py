@@ -1,0 +1,122 @@
+"""Screenshots of the real page for the README: `python scripts/screenshots.py [--out docs]`.
+
+Starts the app (app.create_app on a free loopback port), opens the page in headless Chromium,
+draws a digit with the mouse as a person would, waits for the recognizer's final answer and
+saves the page in the light and dark colour schemes, on a desktop and on a phone:
+docs/screenshot-light.png, docs/screenshot-dark.png, docs/screenshot-phone.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "py")]
+
+from app import create_app  # noqa: E402
+from tests.drawing import draw_digit_with_mouse, draw_digit_with_touch, shown_after  # noqa: E402
+from tests.support import (  # noqa: E402
+    CHROMIUM_ARGS,
+    chromium_executable,
+    ensure_web_runtime,
+    serve,
+)
+
+DEFAULT_OUT = ROOT / "docs"
+DESKTOP = {"width": 1100, "height": 800}
+PHONE = {"width": 390, "height": 844}  # a common phone (iPhone 12 to 15)
+DIGIT = "3"
+# The pad's strokes are drawn a little off centre and smaller than the pad, like a person.
+AREA = (0.08, 0.06, 0.84, 0.88)
+READY_TIMEOUT_MS = 120_000
+RESULT_TIMEOUT_MS = 30_000
+
+
+def wait_ready(page: Page) -> None:
+    expect(page.get_by_test_id("prediction")).to_have_attribute(
+        "data-status", "ready", timeout=READY_TIMEOUT_MS
+    )
+
+
+def settle(page: Page) -> None:
+    """No caret, no bar half-way through its animation, no focus ring in the picture."""
+    page.evaluate("() => document.activeElement?.blur()")
+    page.wait_for_function(
+        """() => document.getAnimations().every((animation) => animation.playState !== 'running')"""
+    )
+
+
+def draw_and_check(page: Page, draw: Callable[..., int]) -> None:
+    """Draw DIGIT and wait for the answer; a picture of a wrong answer would mislead."""
+    digit = shown_after(page, draw(page, DIGIT, AREA), RESULT_TIMEOUT_MS)
+    if digit != DIGIT:
+        raise RuntimeError(f"the page recognized {digit!r}, not {DIGIT}: not a fair picture")
+
+
+def shoot(out: Path) -> list[Path]:
+    """Write the screenshots into `out`; return their paths."""
+    ensure_web_runtime()
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with serve(create_app()) as url, sync_playwright() as playwright:
+        executable = chromium_executable(playwright)
+        browser = playwright.chromium.launch(
+            args=CHROMIUM_ARGS, **({"executable_path": executable} if executable else {})
+        )
+        try:
+            # Desktop: one drawing, photographed in both schemes (the result is the same).
+            context = browser.new_context(
+                base_url=url + "/", viewport=DESKTOP, service_workers="block"
+            )
+            page = context.new_page()
+            page.goto("/")
+            wait_ready(page)
+            draw_and_check(page, draw_digit_with_mouse)
+            for scheme in ("light", "dark"):
+                page.emulate_media(color_scheme=scheme)
+                settle(page)
+                path = out / f"screenshot-{scheme}.png"
+                page.screenshot(path=path)
+                written.append(path)
+            context.close()
+
+            # Phone: drawn with a finger, the whole page (it scrolls).
+            context = browser.new_context(
+                base_url=url + "/",
+                viewport=PHONE,
+                device_scale_factor=2,
+                is_mobile=True,
+                has_touch=True,
+                service_workers="block",
+            )
+            page = context.new_page()
+            page.goto("/")
+            wait_ready(page)
+            draw_and_check(page, draw_digit_with_touch)
+            settle(page)
+            path = out / "screenshot-phone.png"
+            page.screenshot(path=path, full_page=True)
+            written.append(path)
+            context.close()
+        finally:
+            browser.close()
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the PNGs")
+    args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
+    for path in shoot(args.out):
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+if __name__ == "__main__":
+    main()
