@@ -9,7 +9,10 @@ model goes Keras -> SavedModel (`model.export`) -> `tensorflowjs` graph model.
 Writes into `--out` (default `site/model/`): `model.json` and its weight shard, the training
 `metrics.json`, and `manifest.json`, which the page reads: version (a content hash of the
 model files), input and output names and shapes, labels, quantization, and the MNIST test
-accuracy *of the exported weights* (after quantization, measured here, not copied).
+accuracy *of the exported weights* (after quantization, measured here, not copied), and
+`uncertain_below`: the page says "not sure" and shows the top two when the top probability is
+below it. That threshold is chosen from held-out data by training/calibrate.py; the details
+(criterion, data, accuracy above and below it) stay in metrics.json under "uncertainty".
 """
 
 from __future__ import annotations
@@ -149,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         "tolerance": TOLERANCE[args.quantize],
         "test_accuracy": exported_accuracy,
         "keras_test_accuracy": metrics.get("test_accuracy"),
+        # None (the page then keeps its default) only for a model trained before calibration.
+        "uncertain_below": metrics.get("uncertainty", {}).get("uncertain_below"),
         "test_images": None if exported_accuracy is None else len(labels),
         "bytes": sum((args.out / name).stat().st_size for name in model_files),
         # Per-file hashes let the page refuse a truncated or corrupt download.

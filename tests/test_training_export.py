@@ -55,6 +55,13 @@ def test_training_writes_model_and_metrics(trained: Path) -> None:
     assert 0.0 <= metrics["test_accuracy"] <= 1.0
     assert set(metrics["per_class_accuracy"]) <= {str(digit) for digit in range(10)}
     assert metrics["epochs"] == 1
+    assert metrics["augmentation"] is not None  # the shipped recipe augments by default
+    uncertainty = metrics["uncertainty"]
+    assert 0.3 <= uncertainty["uncertain_below"] <= 0.99
+    held_out = TRAIN_IMAGES // 10
+    assert uncertainty["data"]["validation_images"] == held_out
+    assert uncertainty["data"]["distorted_validation_images"] == held_out
+    assert 0.0 <= uncertainty["on_all"]["share_flagged"] <= 1.0
     assert metrics["seed"] == train.DEFAULT_SEED
     assert set(metrics["data_sha256"]) == {name for name, _ in mnist.FILES.values()}
 
@@ -92,6 +99,9 @@ def test_exported_model_in_the_browser_matches_keras(
     assert manifest["quantization"] == quantization
     assert manifest["test_images"] == TEST_IMAGES
     assert manifest["labels"] == [str(digit) for digit in range(10)]
+    metrics = json.loads((trained / "metrics.json").read_text())
+    assert manifest["uncertain_below"] == metrics["uncertainty"]["uncertain_below"]
+    assert json.loads((site / "model" / "metrics.json").read_text()) == metrics
 
     import keras
 

@@ -1,0 +1,148 @@
+"""Unit tests of the training augmentation and of the uncertainty-threshold rule.
+
+Run on real MNIST digits (the augmentation's whole point is what it does to them): shapes and
+value range, determinism per seed, identity parameters, thickness changing ink mass in the
+right direction, and the MNIST framing of the result.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow")
+
+from training import augment, calibrate, mnist  # noqa: E402
+
+MNIST_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+BATCH = 64
+
+
+@pytest.fixture(scope="module")
+def digits() -> np.ndarray:
+    data = mnist.load(MNIST_DIR, allow_download=False)
+    return (data.train_images[:BATCH].astype("float32") / 255.0)[..., np.newaxis]
+
+
+def ink_box_and_centre(image: np.ndarray) -> tuple[int, float, float]:
+    """Longer side of the ink box (pixels above the ink threshold) and centre of mass.
+
+    Isolated ink pixels (no inked neighbour) are left out of the box: some MNIST images carry
+    a stray speck far from the digit (train image 29), which warping can fade in or out.
+    """
+    ink = image > augment.INK_THRESHOLD
+    padded = np.pad(ink, 1)
+    neighbours = sum(
+        padded[1 + dr : 1 + dr + ink.shape[0], 1 + dc : 1 + dc + ink.shape[1]]
+        for dr in (-1, 0, 1)
+        for dc in (-1, 0, 1)
+        if (dr, dc) != (0, 0)
+    )
+    ink &= neighbours > 0
+    rows = np.flatnonzero(ink.any(axis=1))
+    columns = np.flatnonzero(ink.any(axis=0))
+    longer = max(rows[-1] - rows[0] + 1, columns[-1] - columns[0] + 1)
+    grid_rows, grid_columns = np.indices(image.shape)
+    mass = image.sum()
+    return longer, (image * grid_rows).sum() / mass, (image * grid_columns).sum() / mass
+
+
+def test_shape_dtype_and_range(digits: np.ndarray) -> None:
+    out = augment.augment(digits, [3, 4]).numpy()
+    assert out.shape == digits.shape and out.dtype == np.float32
+    assert out.min() >= 0.0 and out.max() <= 1.0
+    assert np.abs(out - digits).mean() > 0.01  # it really changes the images
+
+
+def test_same_seed_same_result_other_seed_other_result(digits: np.ndarray) -> None:
+    first = augment.augment(digits, [7, 1]).numpy()
+    assert np.array_equal(first, augment.augment(digits, [7, 1]).numpy())
+    assert not np.allclose(first, augment.augment(digits, [7, 2]).numpy())
+
+
+def test_identity_parameters_give_the_input_back(digits: np.ndarray) -> None:
+    out = augment.augment(digits, [5, 5], augment.IDENTITY_CONFIG).numpy()
+    np.testing.assert_array_equal(out, digits)
+
+
+def test_reframing_alone_barely_changes_mnist_digits(digits: np.ndarray) -> None:
+    """MNIST is already framed this way, so re-framing without distortion or jitter is close
+    to the identity (not exact: the box is measured on thresholded grey pixels)."""
+    config = augment.AugmentConfig(**{**augment.IDENTITY_CONFIG.__dict__, "reframe": True})
+    out = augment.augment(digits, [5, 5], config).numpy()
+    assert np.abs(out - digits).mean() < 0.03
+
+
+def test_result_is_framed_like_mnist(digits: np.ndarray) -> None:
+    out = augment.augment(digits, [11, 0]).numpy()[..., 0]
+    tolerance = augment.DEFAULT_CONFIG.fit_jitter + 1.5
+    for image in out:
+        longer, row, column = ink_box_and_centre(image)
+        assert abs(longer - augment.FIT_SIZE) <= tolerance
+        assert abs(row - augment.FIELD_CENTRE) <= 1.0
+        assert abs(column - augment.FIELD_CENTRE) <= 1.0
+
+
+@pytest.mark.parametrize(("radius", "direction"), [(1.0, 1), (0.5, 1), (-0.5, -1), (-1.0, -1)])
+def test_thickness_changes_ink_mass_in_the_right_direction(
+    digits: np.ndarray, radius: float, direction: int
+) -> None:
+    out = augment.change_thickness(digits, np.full(len(digits), radius, "float32")).numpy()
+    change = out.sum(axis=(1, 2, 3)) - digits.sum(axis=(1, 2, 3))
+    assert (np.sign(change) == direction).all()
+    assert out.min() >= 0.0 and out.max() <= 1.0
+
+
+def test_thickness_grows_with_radius(digits: np.ndarray) -> None:
+    masses = [
+        augment.change_thickness(digits, np.full(len(digits), radius, "float32")).numpy().sum()
+        for radius in (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0)
+    ]
+    assert masses == sorted(masses) and len(set(masses)) == len(masses)
+    unchanged = augment.change_thickness(digits, np.zeros(len(digits), "float32")).numpy()
+    np.testing.assert_array_equal(unchanged, digits)
+
+
+def test_bad_input_is_refused() -> None:
+    with pytest.raises(ValueError):
+        augment.augment(np.zeros((2, 28, 28), "float32"), [0, 0])
+    with pytest.raises(ValueError):
+        augment.without(augment.DEFAULT_CONFIG, "colour")
+
+
+def test_dataset_is_reproducible_and_epochs_differ(digits: np.ndarray) -> None:
+    images = (digits[..., 0] * 255).astype(np.uint8)
+    labels = np.arange(len(images)) % 10
+
+    def batches() -> list[np.ndarray]:
+        dataset = augment.augmented_dataset(images, labels, batch_size=32, epochs=2, seed=9)
+        return [x.numpy() for x, _ in dataset]
+
+    first, second = batches(), batches()
+    assert len(first) == 4
+    assert all(np.array_equal(a, b) for a, b in zip(first, second, strict=True))
+    assert not np.allclose(first[0], first[2])
+
+
+def test_threshold_rule_flags_answers_that_are_often_wrong() -> None:
+    rng = np.random.default_rng(0)
+    count = 4000
+    top = rng.uniform(0.3, 1.0, count)
+    labels = np.zeros(count, int)
+    # Right with probability = confidence: a perfectly calibrated model.
+    right = rng.uniform(size=count) < top
+    # The top class gets `top`, the nine others share the rest (each below 0.3 / 0.7 * 9).
+    probabilities = np.repeat(((1 - top) / 9)[:, np.newaxis], 10, axis=1)
+    probabilities[np.arange(count), np.where(right, 0, 1)] = top
+    threshold = calibrate.choose_threshold(probabilities, labels, ceiling=0.8)
+    # Flagged answers (confidence below t) are right (0.3 + t) / 2 of the time: with a 0.8
+    # ceiling every candidate qualifies (0.99), with 0.6 only t <= 0.9.
+    stricter = calibrate.choose_threshold(probabilities, labels, ceiling=0.6)
+    assert threshold == 0.99
+    assert 0.85 <= stricter <= 0.92
+    summary = calibrate.summarize(top, right, stricter)
+    assert summary["accuracy_below"] <= 0.6
+    with pytest.raises(ValueError):
+        calibrate.choose_threshold(probabilities, labels[:-1])
