@@ -68,6 +68,10 @@ SPECK_FRACTION = 0.05
 # The largest component's longer side must span at least this fraction of the image's
 # longer side (a 640 px photo: 16 px) and this many analysis pixels: else it is dust.
 MIN_DIGIT_FRACTION = 1 / 40
+# Around the digit's clearly inked pixels, this much more of its box (or these many pixels)
+# still counts as the digit's faint edge (see _with_fringes).
+FRINGE_MARGIN = 0.15
+FRINGE_MARGIN_PIXELS = 2
 MIN_DIGIT_PIXELS = 3
 
 # Rec. 601 luma in 1/256ths (the canvas's 299/587/114 per mille, to within one level).
@@ -286,6 +290,10 @@ class _Runs:
         return groups
 
 
+def _touches_edge(runs: list[tuple[int, int, int]], width: int, height: int) -> bool:
+    return any(y in (0, height - 1) or start == 0 or end == width for y, start, end in runs)
+
+
 def analysis_plane(plane: bytes, width: int, height: int) -> tuple[bytes, int, int]:
     """The luminance plane at the analysis resolution (box-averaged by a power of two)."""
     factor = 1
@@ -344,24 +352,17 @@ def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
     backgrounds = _interpolate(_median3x3(grid), cell, block_x, block_y)
     raw = _map_blocks(plane, width, height, backgrounds, kind)
 
-    histogram = _histogram(raw)
-    threshold = _otsu(histogram)
-    if sum(histogram[threshold + 1 :]) == 0:
+    raw = _without_surroundings(raw, width, height)
+    found = _strokes(raw, width, height)
+    if found is None:
         return None
-    contrast = _histogram_percentile(histogram, threshold + 1, _MAX, CONTRAST_PERCENTILE)
-    strokes = _histogram_percentile(histogram, threshold + 1, _MAX, 0.5)
-    paper = _histogram_percentile(histogram, 0, threshold, 0.95)
-    if contrast < MIN_CONTRAST or strokes < NOISE_SEPARATION * paper:
-        return None
-    low = min(max(-(-NOISE_THRESHOLD * contrast // _MAX), paper), threshold)
-    normalize = bytes(
-        0 if v <= low else min(_MAX, (v * _MAX + contrast // 2) // contrast) for v in range(256)
-    )
-    strong = bytes(int(v > threshold) for v in range(256))
-    ink = raw.translate(normalize)
-    strength = raw.translate(strong)
-
-    components = _Runs(ink, width, height).components()
+    ink, strength, components, outside = found
+    if outside:
+        # Second look without what lies outside the page (the table, the paper's edges):
+        # they skew the threshold and the contrast towards themselves, hiding faint ink.
+        again = _strokes(_clear(raw, width, outside), width, height)
+        if again is not None:
+            ink, strength, components, _ = again
     sizes = {
         root: sum(strength.count(1, y * width + s, y * width + e) for y, s, e in runs)
         for root, runs in components.items()
@@ -379,11 +380,117 @@ def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
     )
     if main_extent < max(MIN_DIGIT_PIXELS, MIN_DIGIT_FRACTION * longer):
         return None
+    chosen = [
+        runs for root, runs in components.items() if sizes[root] >= max(1, SPECK_FRACTION * largest)
+    ]
+    return _with_fringes(ink, width, height, chosen)
+
+
+def _with_fringes(ink: bytes, width: int, height: int, chosen) -> bytes:
+    """The ink of the chosen (clearly inked) components with their faint anti-aliased edges.
+
+    The components were found among the clearly inked pixels; the ink around them that is
+    connected to them is theirs too, within their bounding box (a faint ruling line that
+    runs through a digit is cut at the digit's box).
+    """
+    rows = [y for runs in chosen for y, _, _ in runs]
+    left = min(start for runs in chosen for _, start, _ in runs)
+    right = max(end for runs in chosen for _, _, end in runs)
+    top, bottom = min(rows), max(rows) + 1
+    # Thin strokes break up among the clear pixels, and a piece set aside as a speck may be a
+    # stroke's end: the box gets a margin.
+    margin = max(FRINGE_MARGIN_PIXELS, int(FRINGE_MARGIN * max(right - left, bottom - top)))
+    left, right = max(0, left - margin), min(width, right + margin)
+    top, bottom = max(0, top - margin), min(height, bottom + margin)
+    ink_components = _Runs(ink, width, height)
+    # Each chosen run lies inside exactly one run of the (wider) ink mask.
+    ink_rows: dict[int, list[tuple[int, int, int]]] = {}
+    for index, (y, start, end) in enumerate(ink_components.runs):
+        ink_rows.setdefault(y, []).append((start, end, index))
+    wanted = set()
+    for runs in chosen:
+        y, start, _ = runs[0]
+        for ink_start, ink_end, index in ink_rows.get(y, ()):
+            if ink_start <= start < ink_end:
+                wanted.add(ink_components._find(index))
+                break
     kept = bytearray(width * height)
-    for root, runs in components.items():
-        if sizes[root] < max(1, SPECK_FRACTION * largest):
+    for index, (y, start, end) in enumerate(ink_components.runs):
+        if not top <= y < bottom or ink_components._find(index) not in wanted:
             continue
-        for y, s, e in runs:
-            start = y * width
-            kept[start + s : start + e] = ink[start + s : start + e]
+        start, end = max(start, left), min(end, right)
+        if start < end:
+            offset = y * width
+            kept[offset + start : offset + end] = ink[offset + start : offset + end]
     return bytes(kept)
+
+
+def _strokes(raw: bytes, width: int, height: int):
+    """Threshold the background-relative ink `raw` by its own statistics; its components.
+
+    Returns (ink, strength, components inside the photo, components touching its edge), or
+    None when there is nothing like writing: no contrast, or ink no stronger than the paper.
+    """
+    histogram = _histogram(raw)
+    threshold = _otsu(histogram)
+    if sum(histogram[threshold + 1 :]) == 0:
+        return None
+    contrast = _histogram_percentile(histogram, threshold + 1, _MAX, CONTRAST_PERCENTILE)
+    strokes = _histogram_percentile(histogram, threshold + 1, _MAX, 0.5)
+    paper = _histogram_percentile(histogram, 0, threshold, 0.95)
+    if contrast < MIN_CONTRAST or strokes < NOISE_SEPARATION * paper:
+        return None
+    low = min(max(-(-NOISE_THRESHOLD * contrast // _MAX), paper), threshold)
+    normalize = bytes(
+        0 if v <= low else min(_MAX, (v * _MAX + contrast // 2) // contrast) for v in range(256)
+    )
+    strong = bytes(int(v > threshold) for v in range(256))
+    ink = raw.translate(normalize)
+    strength = raw.translate(strong)
+    # Components of the clearly-inked pixels: faint ruling lines and paper texture must not
+    # chain the digit to the photo's edge.
+    middle = (low + 3 * threshold) // 4
+    components = _Runs(
+        raw.translate(bytes(int(v > middle) for v in range(256))), width, height
+    ).components()
+    # The digit is written on the page, inside the photo: what touches the photo's edge is
+    # the table around the paper, the paper's own edge, or a shadow. Set aside, unless
+    # nothing else is there (a digit cropped tight to the frame).
+    inside, outside = {}, []
+    for root, runs in components.items():
+        strong_rows = [
+            (y, s, e) for y, s, e in runs if strength.count(1, y * width + s, y * width + e)
+        ]
+        if _touches_edge(runs, width, height) and (
+            not strong_rows or _touches_edge(strong_rows, width, height)
+        ):
+            outside.append(runs)
+        else:
+            inside[root] = runs
+    if not inside:
+        return ink, strength, components, []
+    return ink, strength, inside, outside
+
+
+def _clear(raw: bytes, width: int, groups) -> bytes:
+    cleared = bytearray(raw)
+    for runs in groups:
+        for y, start, end in runs:
+            cleared[y * width + start : y * width + end] = bytes(end - start)
+    return bytes(cleared)
+
+
+def _without_surroundings(raw: bytes, width: int, height: int) -> bytes:
+    """`raw` with the strong ink that touches the photo's edge cleared, if other ink remains.
+
+    A photo of a page often shows the table around it, which against the paper's background
+    looks like a huge stroke; left in, it would set the threshold and the contrast, and the
+    real (fainter) writing would look like noise next to it.
+    """
+    threshold = _otsu(_histogram(raw))
+    strong = raw.translate(bytes(int(v > threshold) for v in range(256)))
+    components = _Runs(strong, width, height).components().values()
+    outside = [runs for runs in components if _touches_edge(runs, width, height)]
+    if not outside or len(outside) == len(components):
+        return raw
+    return _clear(raw, width, outside)
