@@ -13,6 +13,7 @@ import { ResultsView } from './results.js';
 const BASELINE_WORKER_URL = new URL('../baseline/worker.js', import.meta.url);
 const useBaseline = new URLSearchParams(window.location.search).get('recognizer') === 'baseline';
 const EMPTY_MESSAGE = 'Draw a digit in the box.';
+const DOT_MESSAGE = 'Just a dot: draw a whole digit.';
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 
 const view = new ResultsView();
@@ -68,8 +69,9 @@ const prediction = byTestId('prediction');
 /** The pixels on the pad are final (pen lifted, image loaded, undo): show their answer. */
 function finished() {
   strokeEndedAt = performance.now();
-  if (!pad.hasInk) {
-    view.showNothing(EMPTY_MESSAGE);
+  if (!pad.hasInk || pad.onlyDots) {
+    // A tap is not a digit: say so rather than let the model guess (a dot looks like a 0).
+    view.showNothing(pad.hasInk ? DOT_MESSAGE : EMPTY_MESSAGE);
     strokeEndedAt = null;
   } else if (latest?.version === inkVersion) {
     showFinal(latest.result); // already computed while the pen moved
@@ -221,7 +223,7 @@ function pixelsToRecognize() {
  */
 async function requestRecognition() {
   updatePending();
-  if (!pad.hasInk) return;
+  if (!pad.hasInk || pad.onlyDots) return;
   if (!ready) {
     if (!pad.drawing) {
       view.showNotice('Still loading the recognizer: your digit will be recognized in a moment…');

@@ -9,6 +9,8 @@
 const PEN_WIDTH_FRACTION = 1 / 14; // of the canvas side: 20 px on a 280 px pad
 const MAX_PIXEL_RATIO = 2; // more only costs preprocessing time, the model sees 28x28
 const MIN_SIDE = 28;
+// Ink that spans less than this many pen widths is a tap, a dot: no digit to recognize.
+const DOT_EXTENT_IN_PEN_WIDTHS = 0.75;
 const INK_COLOR = '#000000';
 // A pen that reports pressure draws thinner when light, bolder when firm; 0.5 (the value
 // mice and fingers report while pressed) gives the standard width.
@@ -65,6 +67,15 @@ export class Pad {
 
   get hasInk() {
     return this.items.length > 0;
+  }
+
+  /** Only pen taps: strokes that never moved more than a fraction of the pen's width. */
+  get onlyDots() {
+    if (!this.items.length || this.items.some((item) => item.kind !== 'stroke')) return false;
+    const points = this.items.flatMap((item) => item.points);
+    const extent = (axis) =>
+      Math.max(...points.map((point) => point[axis])) - Math.min(...points.map((point) => point[axis]));
+    return Math.max(extent('x'), extent('y')) < PEN_WIDTH_FRACTION * DOT_EXTENT_IN_PEN_WIDTHS;
   }
 
   /** The only thing on the pad is an image (nothing drawn over it). */

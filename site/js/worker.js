@@ -66,9 +66,21 @@ function recognize({ width, height, pixels }) {
   }
 }
 
+/** Say what went wrong in the user's terms: most often, files that did not arrive. */
+function startFailure(error) {
+  const message = String(error?.message ?? error);
+  if (/fetch|import|network|answered \d{3}|Failed to load/i.test(message)) {
+    return (
+      'The recognizer could not start: some of its files could not be downloaded. ' +
+      `Check your connection, then press Retry. (${message})`
+    );
+  }
+  return `The recognizer could not start: ${message}`;
+}
+
 const starting = start().catch((error) => {
   console.error(error);
-  status('error', `The recognizer could not start: ${error.message}`);
+  status('error', startFailure(error));
   throw error;
 });
 
