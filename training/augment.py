@@ -47,7 +47,7 @@ MEASURE_MARGIN = 10
 class AugmentConfig:
     """Ranges of the random parameters (each drawn uniformly, per image).
 
-    The defaults are the shipped model's; the numbers each one moved are in training/train.py.
+    The defaults are the shipped model's; the numbers each part moved are in training/train.py.
     """
 
     # Rotation, degrees either way: people tilt digits by about this much.

@@ -6,6 +6,34 @@ Reads top to bottom: load and check the data, hold out validation images, build 
 train with a fixed seed, evaluate on the 10,000 test images, save `model.keras` and
 `metrics.json` into `--out` (default `training/artifacts/`, not committed). `export/tfjs.py`
 then turns that into the model the page serves.
+
+Augmentation (training/augment.py, on by default; `--no-augment` is the plain recipe, kept for
+comparison): every training batch is distorted on the fly the way real drawings differ from
+MNIST after the page's MNIST normalization, then framed like MNIST again. What each part
+moved, measured on the 5,000 validation images ("clean") and on a distorted copy of them
+(training/augment.py DEFAULT_CONFIG, seed 777777, never used in training: "distorted"), in
+SHORT runs (3 epochs, all 55,000 training images, seed 1234, test set not consulted):
+
+    command (all: python -m training.train --no-download --epochs 3)   clean    distorted
+    --no-augment                                                        99.02%   95.58%
+    (all parts)                                                         99.00%   97.66%
+    --without affine     (rotation, slant, aspect)                     98.94%   96.66%
+    --without elastic    (smooth wobble)                                99.00%   97.38%
+    --without thickness  (fat and thin strokes)                        99.04%   97.12%
+    --without frame      (box size / centre jitter)                     98.94%   97.40%
+
+On copies distorted by ONE part only (same seed), the part's own gain: affine 98.12 -> 98.84%
+(no_affine -> all), thick strokes (radius 0.5..1.25 on every image) 96.26 -> 98.16%, elastic
+98.50 -> 98.62% and framing 98.60 -> 98.74% (both within the noise of 5,000 images, about
++-0.15 points), thin strokes none (98.84 vs 98.76%). Clean validation accuracy moves by no more
+than that noise at 3 epochs: the augmentation costs nothing measurable on MNIST itself. Affine
+and thickness carry most of the gain; elastic and framing are kept because they model real
+variation (wobble, off-centre framing) at no measured cost.
+
+Full runs (python -m training.train --no-download [--no-augment --epochs 15]):
+augmented, 24 epochs: MNIST test 99.54% (99.55% uint8 as exported), validation 99.54%,
+distorted 98.68%, 1,481 s wall time on 2 cores shared with other work; plain, 15 epochs (the
+previous shipped recipe): MNIST test 99.31%.
 """
 
 from __future__ import annotations
@@ -24,6 +52,9 @@ from training import mnist
 
 DEFAULT_DATA_DIR = Path("../shared/data/mnist")
 DEFAULT_OUT_DIR = Path("training/artifacts")
+# Augmented images are harder, so training runs longer than the plain recipe's 15 epochs: 24
+# fit the ~25-minute budget (1,481 s measured); validation accuracy still rose over the last
+# epochs of the cosine decay (99.36% at epoch 15, 99.54% at 24).
 DEFAULT_EPOCHS = 24
 DEFAULT_SEED = 1234
 BATCH_SIZE = 128
