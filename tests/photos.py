@@ -84,12 +84,15 @@ def on_paper(
     noise: float = 0.0,
     texture: float = 0.0,
     specks: int = 0,
+    sheet: Sequence[tuple[float, float]] | None = None,
+    table: Sequence[int] = (120, 86, 60),
     jpeg: int | None = None,
     seed: int = 0,
 ) -> bytes:
     """Opaque RGBA bytes of a photographed page: ink over paper, then lit by `lighting`
     (height x width factors), with paper `texture` (smooth blotches, std in levels), sensor
-    `noise` (per-pixel std), dark `specks` of dust (1-3 px), and JPEG at quality `jpeg`."""
+    `noise` (per-pixel std), dark `specks` of dust (1-3 px), and JPEG at quality `jpeg`.
+    With `sheet` (the paper's corners, clockwise), what lies outside it is the `table`."""
     rng = np.random.default_rng(seed)
     height, width = cover.shape
     alpha = cover[..., None]
@@ -101,6 +104,8 @@ def on_paper(
     for _ in range(specks):
         x, y, side = rng.integers(0, width - 3), rng.integers(0, height - 3), rng.integers(1, 4)
         image[y : y + side, x : x + side] = 60
+    if sheet is not None:
+        image[~inside_polygon(sheet, width, height)] = table
     if lighting is not None:
         image *= lighting[..., None]
     if noise:
@@ -112,6 +117,15 @@ def on_paper(
         rgb = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"))
     rgba = np.dstack([rgb, np.full((height, width), 255, np.uint8)])
     return rgba.tobytes()
+
+
+def inside_polygon(corners: Sequence[tuple[float, float]], width: int, height: int) -> np.ndarray:
+    """Which pixel centres lie inside the convex polygon with these corners, clockwise."""
+    ys, xs = np.mgrid[0:height, 0:width] + 0.5
+    inside = np.ones((height, width), dtype=bool)
+    for (x0, y0), (x1, y1) in zip(corners, [*corners[1:], corners[0]], strict=True):
+        inside &= (x1 - x0) * (ys - y0) - (y1 - y0) * (xs - x0) >= 0
+    return inside
 
 
 def gradient(width: int, height: int, start: float, end: float) -> np.ndarray:

@@ -758,6 +758,31 @@ def test_the_separate_parts_of_a_digit_are_kept_and_specks_are_not() -> None:
     assert correlation(dusty, clean) > 0.99
 
 
+# A sheet photographed on a table fills most of the frame (as phone photos of a page do):
+# the table shows as a band this wide at the photo's right and bottom.
+TABLE_BAND = 40
+
+
+@pytest.mark.parametrize("shape", PHOTO_DIGITS)
+@pytest.mark.parametrize("table", [(120, 86, 60), (30, 30, 30), (180, 170, 150)], ids=str)
+def test_the_table_around_the_page_is_not_ink_even_where_the_digit_touches_the_edge(
+    shape: str, table: tuple[int, int, int]
+) -> None:
+    """A tilted sheet on a table, the digit written right up to its right and bottom edges:
+    the table is set aside along the sheet's straight edges, and the digit's ink stays."""
+    cover, _ = photo_case(shape)
+    inked_columns = np.flatnonzero(cover.max(axis=0) > 0.5)
+    inked_rows = np.flatnonzero(cover.max(axis=1) > 0.5)
+    right, bottom = PHOTO_W - TABLE_BAND, PHOTO_H - TABLE_BAND
+    cover = np.roll(cover, (bottom - inked_rows[-1] - 1, right - inked_columns[-1] - 1), (0, 1))
+    reference = to_model_input(photos.on_transparency(cover), PHOTO_W, PHOTO_H)
+    sheet = [(30.0, 24.0), (right, 10.0), (right, bottom), (20.0, bottom - 6.0)]
+    photo = photos.on_paper(cover, sheet=sheet, table=table, noise=3, jpeg=80)
+    values = to_model_input(photo, PHOTO_W, PHOTO_H)
+    assert correlation(values, reference) > LOOKS_THE_SAME
+    assert_centred(values)
+
+
 NO_DIGIT = np.zeros((PHOTO_H, PHOTO_W))
 BLANK_IMAGES: dict[str, Callable[[], bytes]] = {
     "blank-paper-jpeg": lambda: photos.on_paper(NO_DIGIT, noise=4, jpeg=75),

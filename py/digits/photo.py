@@ -19,11 +19,17 @@ background). This module turns such an image's luminance into an ink map like th
    ``MAX_GAIN``); for light ink, the light it adds, lum - bg. Computed with one
    ``bytes.translate`` per block and row (tables per background level, cached), so the
    per-pixel work stays in C.
-5. Threshold from the image's own statistics: Otsu's threshold on the ink's histogram
+5. The table around the sheet: ink-like pixels reaching in from a side of the photo up to
+   one straight line (the paper's edge, fitted robustly, so a digit touching the edge does
+   not bend it) are cleared beyond that line; the paper is convex, so nothing there is
+   writing. (Only where the table itself reads as ink up to the photo's border: a table
+   wider than about one background cell becomes background there; what shows of it then
+   touches the photo's edge, and such ink is set aside whenever other ink remains.)
+6. Threshold from the image's own statistics: Otsu's threshold on the ink's histogram
    separates strokes from paper; the strokes' contrast (their 90th percentile) scales the
    ink so that a pencil's core is full ink as a pen's is; too little contrast, or strokes
    hardly above the paper's own texture, is nothing to recognize.
-6. Hysteresis and specks: pixels above a low threshold (the pad's noise threshold, or the
+7. Hysteresis and specks: pixels above a low threshold (the pad's noise threshold, or the
    paper's texture if higher) form connected components (8-connected, found as runs per
    row); a component is kept if it holds strong pixels (above Otsu's threshold) at least
    ``SPECK_FRACTION`` of the largest's. A 5's separate bar or a 7's crossbar stay; dust,
@@ -73,6 +79,19 @@ MIN_DIGIT_FRACTION = 1 / 40
 FRINGE_MARGIN = 0.15
 FRINGE_MARGIN_PIXELS = 2
 MIN_DIGIT_PIXELS = 3
+# The table around a photographed page shows as ink-like pixels (above the pad's noise
+# threshold) reaching in from a side of the photo up to a straight line: the paper's edge.
+# A side has one when at least this fraction of its rows (or columns) reach in to within
+# EDGE_TOLERANCE of a single line...
+EDGE_MIN_FRACTION = 0.25
+# ...pixels, plus this fraction of the depth across (perspective, JPEG, blur)...
+EDGE_TOLERANCE = 2
+EDGE_TOLERANCE_FRACTION = 0.01
+# ...tried through this many pairs of rows half the side apart (a robust fit: a digit that
+# touches the paper's edge makes some rows reach further, and those do not move the line).
+EDGE_CANDIDATES = 48
+# Beyond the fitted edge, this many more pixels are cleared: the edge's own blur.
+EDGE_MARGIN = 1
 
 # Rec. 601 luma in 1/256ths (the canvas's 299/587/114 per mille, to within one level).
 _LUMA_WEIGHTS = (77, 150, 29)
@@ -352,6 +371,7 @@ def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
     backgrounds = _interpolate(_median3x3(grid), cell, block_x, block_y)
     raw = _map_blocks(plane, width, height, backgrounds, kind)
 
+    raw = _without_table(raw, width, height)
     raw = _without_surroundings(raw, width, height)
     found = _strokes(raw, width, height)
     if found is None:
@@ -477,6 +497,84 @@ def _clear(raw: bytes, width: int, groups) -> bytes:
     for runs in groups:
         for y, start, end in runs:
             cleared[y * width + start : y * width + end] = bytes(end - start)
+    return bytes(cleared)
+
+
+def _edge_line(depths: list[int], across: int) -> tuple[float, float] | None:
+    """The straight line (depth = a + b * index) most rows' `depths` lie on, or None.
+
+    Only rows that reach in part of the way count (0 is no table there; `across` is a row
+    that is table, or digit, all the way: the sides across it decide). Candidate lines go
+    through pairs of rows half the side apart; the one that most rows lie near wins, and is
+    refitted by least squares to those rows.
+    """
+    points = [(i, depth) for i, depth in enumerate(depths) if 0 < depth < across]
+    needed = EDGE_MIN_FRACTION * len(depths)
+    if len(points) < max(2, needed):
+        return None
+    tolerance = EDGE_TOLERANCE + EDGE_TOLERANCE_FRACTION * across
+    half = len(points) // 2
+    best: list[tuple[int, int]] = []
+    for k in range(min(EDGE_CANDIDATES, half)):
+        (i0, d0), (i1, d1) = (
+            points[k * half // EDGE_CANDIDATES],
+            points[k * half // EDGE_CANDIDATES + half],
+        )
+        slope = (d1 - d0) / (i1 - i0)
+        near = [(i, d) for i, d in points if abs(d - d0 - slope * (i - i0)) <= tolerance]
+        if len(near) > len(best):
+            best = near
+    if len(best) < needed:
+        return None
+    count = len(best)
+    mean_i = sum(i for i, _ in best) / count
+    mean_d = sum(d for _, d in best) / count
+    spread = sum((i - mean_i) ** 2 for i, _ in best)
+    slope = sum((i - mean_i) * (d - mean_d) for i, d in best) / spread if spread else 0.0
+    return mean_d - slope * mean_i, slope
+
+
+def _without_table(raw: bytes, width: int, height: int) -> bytes:
+    """`raw` with what lies beyond the paper's straight edges cleared, if ink remains.
+
+    The table (or floor, or the next page) around a photographed sheet reaches in from the
+    photo's sides up to the sheet's edge, a straight line; a digit written near that edge
+    may touch it, and would otherwise be one "stroke" with the table. The paper is convex,
+    so everything beyond the line of one of its edges is not paper: it is cleared, and the
+    digit's part inside the paper stays.
+    """
+    mask = raw.translate(bytes(_MAX if v > NOISE_THRESHOLD else 0 for v in range(256)))
+    rows = [mask[y * width : (y + 1) * width] for y in range(height)]
+    columns = [mask[x::width] for x in range(width)]
+    sides = (
+        ("left", [row.find(0) % (width + 1) for row in rows], width),
+        ("right", [width - 1 - row.rfind(0) for row in rows], width),
+        ("top", [column.find(0) % (height + 1) for column in columns], height),
+        ("bottom", [height - 1 - column.rfind(0) for column in columns], height),
+    )
+    cleared = bytearray(raw)
+    found = False
+    for side, depths, across in sides:
+        line = _edge_line(depths, across)
+        if line is None:
+            continue
+        found = True
+        intercept, slope = line
+        for index in range(len(depths)):
+            cut = min(across, int(intercept + slope * index + 0.5) + EDGE_MARGIN)
+            if cut <= 0:
+                continue
+            if side == "left":
+                cleared[index * width : index * width + cut] = bytes(cut)
+            elif side == "right":
+                cleared[(index + 1) * width - cut : (index + 1) * width] = bytes(cut)
+            elif side == "top":
+                cleared[index : index + cut * width : width] = bytes(cut)
+            else:
+                start = index + (height - cut) * width
+                cleared[start : start + cut * width : width] = bytes(cut)
+    if not found or not any(cleared):
+        return raw
     return bytes(cleared)
 
 
