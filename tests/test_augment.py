@@ -105,6 +105,52 @@ def test_thickness_grows_with_radius(digits: np.ndarray) -> None:
     np.testing.assert_array_equal(unchanged, digits)
 
 
+@pytest.fixture(scope="module")
+def ones_and_others() -> tuple[np.ndarray, np.ndarray]:
+    data = mnist.load(MNIST_DIR, allow_download=False)
+    images = (data.train_images[:400].astype("float32") / 255.0)[..., np.newaxis]
+    return images, data.train_labels[:400]
+
+
+def test_only_ones_get_a_flag_and_it_goes_down_left_from_the_top(
+    ones_and_others: tuple[np.ndarray, np.ndarray],
+) -> None:
+    images, labels = ones_and_others
+    config = augment.AugmentConfig(one_flag_probability=1.0, one_base_probability=0.0)
+    out = augment.add_one_strokes(images, labels, [5, 6], config).numpy()
+    changed = np.abs(out - images).reshape(len(images), -1).max(axis=1) > 0.5
+    assert not changed[labels != 1].any()
+    assert changed[labels == 1].mean() > 0.95  # a flag on (nearly) every 1
+    assert (out >= images).all()  # strokes are added, never taken away
+    for before, after in zip(images[labels == 1], out[labels == 1], strict=True):
+        added = (after - before)[..., 0] > 0.5
+        if not added.any():
+            continue
+        inked_rows = np.flatnonzero((before[..., 0] > augment.INK_THRESHOLD).any(axis=1))
+        added_rows, added_columns = np.nonzero(added)
+        top_row = before[inked_rows[0], :, 0]
+        top_column = (top_row * np.arange(28)).sum() / top_row.sum()
+        # Within the upper part of the stem's height, and left of where the stem starts.
+        assert added_rows.max() <= inked_rows[0] + 0.5 * (inked_rows[-1] - inked_rows[0]) + 3
+        assert added_columns.min() < top_column - 1
+
+
+def test_a_base_goes_under_the_foot_and_nothing_changes_when_switched_off(
+    ones_and_others: tuple[np.ndarray, np.ndarray],
+) -> None:
+    images, labels = ones_and_others
+    based = augment.AugmentConfig(one_flag_probability=1.0, one_base_probability=1.0)
+    out = augment.add_one_strokes(images, labels, [5, 6], based).numpy()
+    for before, after in zip(images[labels == 1], out[labels == 1], strict=True):
+        inked_rows = np.flatnonzero((before[..., 0] > augment.INK_THRESHOLD).any(axis=1))
+        foot = inked_rows[-1]
+        bottom_row_ink = (after[foot - 1 : foot + 2, :, 0] > 0.5).any(axis=0).sum()
+        before_ink = (before[foot - 1 : foot + 2, :, 0] > 0.5).any(axis=0).sum()
+        assert bottom_row_ink > before_ink  # the base widens the foot
+    off = augment.without(augment.DEFAULT_CONFIG, "ones")
+    np.testing.assert_array_equal(augment.add_one_strokes(images, labels, [5, 6], off), images)
+
+
 def test_bad_input_is_refused() -> None:
     with pytest.raises(ValueError):
         augment.augment(np.zeros((2, 28, 28), "float32"), [0, 0])

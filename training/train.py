@@ -34,6 +34,12 @@ Full runs (python -m training.train --no-download [--no-augment --epochs 15]):
 augmented, 24 epochs: MNIST test 99.54% (99.55% uint8 as exported), validation 99.54%,
 distorted 98.68%, 1,481 s wall time on 2 cores shared with other work; plain, 15 epochs (the
 previous shipped recipe): MNIST test 99.31%.
+
+"ones" (added after the real-world benchmark showed drawn 1s with a flag read as 7: class 1 at
+81.7% on the drawn set): a flag down-left from the top of some 1s, and a foot on some of those.
+Full 24-epoch runs, before -> after: drawn set 95.7 -> 98.2% (class 1: 81.7 -> 95.0%), uploaded
+set 93.3 -> 96.4% (CPython + Keras check of the same images), MNIST test 99.54 -> 99.46% (99.47%
+uint8 as shipped), validation 99.54% both, distorted 98.68 -> 98.58%.
 """
 
 from __future__ import annotations
@@ -62,7 +68,7 @@ BATCH_SIZE = 128
 # epoch; the test set is touched only once, after training.
 VALIDATION_SIZE = 5000
 LEARNING_RATE = 1e-3
-AUGMENT_PARTS = ("affine", "elastic", "thickness", "frame")
+AUGMENT_PARTS = ("affine", "elastic", "thickness", "frame", "ones")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
