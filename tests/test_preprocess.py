@@ -783,6 +783,58 @@ def test_the_table_around_the_page_is_not_ink_even_where_the_digit_touches_the_e
     assert_centred(values)
 
 
+def ruled_grid(cover: np.ndarray, every: int = 24, strength: float = 0.12) -> np.ndarray:
+    """`cover` on squared paper: faint lines every `every` pixels both ways."""
+    lines = np.zeros_like(cover)
+    lines[8::every, :] = strength
+    lines[:, 8::every] = strength
+    return np.maximum(cover, lines)
+
+
+# A sheet photographed on a table, a little tilted, filling most of the frame.
+SHEET = [(40.0, 30.0), (600.0, 12.0), (615.0, 455.0), (25.0, 465.0)]
+
+# Photos whose digit the first look (step 6 of digits/photo.py) misses: a small thin digit
+# on squared paper under a shadow (the shadow's wash and the grid set the threshold above
+# the digit), and chalk on a board framed by a darker table (the frame makes the board's
+# writing look like dark ink at first).
+SECOND_LOOK: dict[str, tuple[tuple[float, float, float], float, Callable[..., bytes]]] = {
+    "small-digit-on-squared-paper-under-a-shadow": (
+        (430.0, 60.0, 80.0),
+        3.0,
+        lambda c: photos.on_paper(
+            ruled_grid(c),
+            ink=(60, 60, 70),
+            lighting=photos.shadow(PHOTO_W, PHOTO_H, 0.5, softness=6),
+            noise=3,
+            jpeg=80,
+        ),
+    ),
+    "chalk-on-a-board-framed-by-a-table": (
+        (330.0, 150.0, 70.0),
+        5.0,
+        lambda c: photos.on_paper(
+            c,
+            paper=(40, 60, 50),
+            ink=(200, 200, 150),
+            sheet=SHEET,
+            table=(25, 25, 25),
+            noise=5,
+            jpeg=75,
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", PHOTO_DIGITS)
+@pytest.mark.parametrize("kind", sorted(SECOND_LOOK))
+def test_a_digit_the_first_look_misses_is_found_on_a_second(kind: str, shape: str) -> None:
+    box, pen, make = SECOND_LOOK[kind]
+    cover, reference = photo_case(shape, box, pen)
+    values = to_model_input(make(cover), PHOTO_W, PHOTO_H)
+    assert correlation(values, reference) > LOOKS_THE_SAME
+
+
 NO_DIGIT = np.zeros((PHOTO_H, PHOTO_W))
 BLANK_IMAGES: dict[str, Callable[[], bytes]] = {
     "blank-paper-jpeg": lambda: photos.on_paper(NO_DIGIT, noise=4, jpeg=75),
@@ -797,6 +849,21 @@ BLANK_IMAGES: dict[str, Callable[[], bytes]] = {
         NO_DIGIT, lighting=photos.shadow(PHOTO_W, PHOTO_H, 0.5, softness=40), noise=4
     ),
     "dust-only": lambda: photos.on_paper(NO_DIGIT, specks=40, noise=3),
+    # What a second look could take for writing: the sheet's outline, a shadow over a grid.
+    "blank-sheet-on-a-table": lambda: photos.on_paper(NO_DIGIT, sheet=SHEET, noise=3, jpeg=80),
+    "blank-sheet-on-a-dark-table": lambda: photos.on_paper(
+        NO_DIGIT, sheet=SHEET, table=(30, 30, 30), noise=3, jpeg=80
+    ),
+    "empty-squared-paper-under-a-shadow": lambda: photos.on_paper(
+        ruled_grid(NO_DIGIT),
+        ink=(60, 60, 70),
+        lighting=photos.shadow(PHOTO_W, PHOTO_H, 0.5, softness=6),
+        noise=3,
+        jpeg=80,
+    ),
+    "empty-board-framed-by-a-table": lambda: photos.on_paper(
+        NO_DIGIT, paper=(40, 60, 50), sheet=SHEET, table=(25, 25, 25), noise=5, jpeg=75
+    ),
     "empty-chalkboard": lambda: photos.on_paper(NO_DIGIT, paper=(40, 60, 50), noise=6, jpeg=70),
     "uniformly-black": lambda: bytes(BLACK) * (PHOTO_W * PHOTO_H),
     "uniform-grey": lambda: bytes((128, 128, 128, 255)) * (PHOTO_W * PHOTO_H),

@@ -29,6 +29,12 @@ background). This module turns such an image's luminance into an ink map like th
    separates strokes from paper; the strokes' contrast (their 90th percentile) scales the
    ink so that a pencil's core is full ink as a pen's is; too little contrast, or strokes
    hardly above the paper's own texture, is nothing to recognize.
+6b. Second look, when that finds nothing: a small digit under a sharp shadow's edge, a wash
+   of light or dense ruling hides below the threshold those set. The ink less its own local
+   level (``FLATTEN_PERCENTILE`` of cells ``FLATTEN_SCALE`` times finer) is thresholded
+   again; failing that, the other polarity is tried (chalk on a board framed by a darker
+   table reads as dark ink at first). What a second look finds must look like writing: a
+   few pieces, not spanning most of the photo.
 7. Hysteresis and specks: pixels above a low threshold (the pad's noise threshold, or the
    paper's texture if higher) form connected components (8-connected, found as runs per
    row); a component is kept if it holds strong pixels (above Otsu's threshold) at least
@@ -92,6 +98,15 @@ EDGE_TOLERANCE_FRACTION = 0.01
 EDGE_CANDIDATES = 48
 # Beyond the fitted edge, this many more pixels are cleared: the edge's own blur.
 EDGE_MARGIN = 1
+# Second look, when the first finds nothing: the ink less its own local level, on a grid this
+# many times finer than the background's, at this percentile of each cell (a shadow's edge,
+# a wash of light or ruling lines are most of a cell; a thin stroke is not)...
+FLATTEN_SCALE = 2
+FLATTEN_PERCENTILE = 0.9
+# ...and then the other polarity. What a second look finds counts only as a few pieces that
+# do not span most of the photo (noise is a scatter; a sheet's outline spans the photo).
+SECOND_LOOK_MAX_PIECES = 10
+SECOND_LOOK_MAX_SPAN = 0.8
 
 # Rec. 601 luma in 1/256ths (the canvas's 299/587/114 per mille, to within one level).
 _LUMA_WEIGHTS = (77, 150, 29)
@@ -366,14 +381,23 @@ def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
         (v - 128 - POLARITY_DEADBAND) * n
         for v, n in enumerate(residual[129 + POLARITY_DEADBAND :], start=129 + POLARITY_DEADBAND)
     )
-    kind = "dark" if dark >= light else "light"
-    grid = high_grid if kind == "dark" else low_grid
-    backgrounds = _interpolate(_median3x3(grid), cell, block_x, block_y)
-    raw = _map_blocks(plane, width, height, backgrounds, kind)
-
-    raw = _without_table(raw, width, height)
-    raw = _without_surroundings(raw, width, height)
-    found = _strokes(raw, width, height)
+    kinds = ("dark", "light") if dark >= light else ("light", "dark")
+    second_look = False
+    for kind in kinds:
+        if kind != kinds[0]:
+            second_look = True
+        grid = high_grid if kind == "dark" else low_grid
+        backgrounds = _interpolate(_median3x3(grid), cell, block_x, block_y)
+        raw = _map_blocks(plane, width, height, backgrounds, kind)
+        raw = _without_table(raw, width, height)
+        raw = _without_surroundings(raw, width, height)
+        found = _strokes(raw, width, height)
+        if found is None:
+            raw = _flattened(raw, width, height)
+            found = _strokes(raw, width, height)
+            second_look = True
+        if found is not None:
+            break
     if found is None:
         return None
     ink, strength, components, outside = found
@@ -403,7 +427,44 @@ def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
     chosen = [
         runs for root, runs in components.items() if sizes[root] >= max(1, SPECK_FRACTION * largest)
     ]
+    if second_look and not _looks_like_writing(chosen, width, height):
+        return None
     return _with_fringes(ink, width, height, chosen)
+
+
+def _looks_like_writing(chosen, width: int, height: int) -> bool:
+    """Whether ink found only on a second look is a digit rather than what the first look
+    rightly dismissed: a scatter of noise (many pieces), or the sheet's own outline against
+    the table or a shadow's edge (spanning most of the photo both ways)."""
+    if len(chosen) > SECOND_LOOK_MAX_PIECES:
+        return False
+    rows = [y for runs in chosen for y, _, _ in runs]
+    left = min(start for runs in chosen for _, start, _ in runs)
+    right = max(end for runs in chosen for _, _, end in runs)
+    span = max((right - left) / width, (max(rows) - min(rows) + 1) / height)
+    return span <= SECOND_LOOK_MAX_SPAN
+
+
+def _flattened(raw: bytes, width: int, height: int) -> bytes:
+    """`raw` less its own local median, on a grid FLATTEN_SCALE times finer."""
+    longer = max(width, height)
+    cell = max(1, -(-longer // (GRID_CELLS * FLATTEN_SCALE)))
+    columns, rows = -(-width // cell), -(-height // cell)
+    grid = []
+    for j in range(rows):
+        band = []
+        y_end = min(height, (j + 1) * cell)
+        for i in range(columns):
+            x0, x1 = i * cell, min(width, (i + 1) * cell)
+            values = sorted(
+                b"".join(raw[y * width + x0 : y * width + x1] for y in range(j * cell, y_end))
+            )
+            band.append(_percentile(values, FLATTEN_PERCENTILE))
+        grid.append(band)
+    block_x = [(x + min(x + BLOCK, width)) / 2 for x in range(0, width, BLOCK)]
+    block_y = [(y + min(y + BLOCK, height)) / 2 for y in range(0, height, BLOCK)]
+    backgrounds = _interpolate(_median3x3(grid), cell, block_x, block_y)
+    return _map_blocks(raw, width, height, backgrounds, "light")
 
 
 def _with_fringes(ink: bytes, width: int, height: int, chosen) -> bytes:
