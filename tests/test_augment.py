@@ -112,6 +112,13 @@ def ones_and_others() -> tuple[np.ndarray, np.ndarray]:
     return images, data.train_labels[:400]
 
 
+def ones_with_their_rows(images: np.ndarray, labels: np.ndarray, out: np.ndarray):
+    """Each 1 before and after, with the rows its stem inked before."""
+    for before, after in zip(images[labels == 1], out[labels == 1], strict=True):
+        inked_rows = np.flatnonzero((before[..., 0] > augment.INK_THRESHOLD).any(axis=1))
+        yield before, after, inked_rows
+
+
 def test_only_ones_get_a_flag_and_it_goes_down_left_from_the_top(
     ones_and_others: tuple[np.ndarray, np.ndarray],
 ) -> None:
@@ -122,11 +129,10 @@ def test_only_ones_get_a_flag_and_it_goes_down_left_from_the_top(
     assert not changed[labels != 1].any()
     assert changed[labels == 1].mean() > 0.95  # a flag on (nearly) every 1
     assert (out >= images).all()  # strokes are added, never taken away
-    for before, after in zip(images[labels == 1], out[labels == 1], strict=True):
+    for before, after, inked_rows in ones_with_their_rows(images, labels, out):
         added = (after - before)[..., 0] > 0.5
         if not added.any():
             continue
-        inked_rows = np.flatnonzero((before[..., 0] > augment.INK_THRESHOLD).any(axis=1))
         added_rows, added_columns = np.nonzero(added)
         top_row = before[inked_rows[0], :, 0]
         top_column = (top_row * np.arange(28)).sum() / top_row.sum()
@@ -141,8 +147,7 @@ def test_a_base_goes_under_the_foot_and_nothing_changes_when_switched_off(
     images, labels = ones_and_others
     based = augment.AugmentConfig(one_flag_probability=1.0, one_base_probability=1.0)
     out = augment.add_one_strokes(images, labels, [5, 6], based).numpy()
-    for before, after in zip(images[labels == 1], out[labels == 1], strict=True):
-        inked_rows = np.flatnonzero((before[..., 0] > augment.INK_THRESHOLD).any(axis=1))
+    for before, after, inked_rows in ones_with_their_rows(images, labels, out):
         foot = inked_rows[-1]
         bottom_row_ink = (after[foot - 1 : foot + 2, :, 0] > 0.5).any(axis=0).sum()
         before_ink = (before[foot - 1 : foot + 2, :, 0] > 0.5).any(axis=0).sum()

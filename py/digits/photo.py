@@ -349,30 +349,12 @@ def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
     uniform image, a wash too faint to be writing, noise, or only specks.
     """
     longer = max(width, height)
-    cell = max(1, -(-longer // GRID_CELLS))
-    columns, rows = -(-width // cell), -(-height // cell)
-    low_grid, median_grid, high_grid = [], [], []
-    for j in range(rows):
-        band_low, band_median, band_high = [], [], []
-        y_end = min(height, (j + 1) * cell)
-        for i in range(columns):
-            x0, x1 = i * cell, min(width, (i + 1) * cell)
-            values = sorted(
-                b"".join(plane[y * width + x0 : y * width + x1] for y in range(j * cell, y_end))
-            )
-            band_low.append(_percentile(values, 1 - BACKGROUND_PERCENTILE))
-            band_median.append(_percentile(values, 0.5))
-            band_high.append(_percentile(values, BACKGROUND_PERCENTILE))
-        low_grid.append(band_low)
-        median_grid.append(band_median)
-        high_grid.append(band_high)
-
-    # Block centres (a partial last block's centre is its own).
-    block_x = [(x + min(x + BLOCK, width)) / 2 for x in range(0, width, BLOCK)]
-    block_y = [(y + min(y + BLOCK, height)) / 2 for y in range(0, height, BLOCK)]
+    cell, (low_grid, median_grid, high_grid) = _cell_percentiles(
+        plane, width, height, GRID_CELLS, (1 - BACKGROUND_PERCENTILE, 0.5, BACKGROUND_PERCENTILE)
+    )
 
     # Polarity: weigh the tails of the residual against the cells' medians.
-    medians = _interpolate(_median3x3(median_grid), cell, block_x, block_y)
+    medians = _per_block(median_grid, cell, width, height)
     residual = _histogram(_map_blocks(plane, width, height, medians, "signed"))
     dark = sum(
         (128 - POLARITY_DEADBAND - v) * n for v, n in enumerate(residual[: 128 - POLARITY_DEADBAND])
@@ -382,12 +364,9 @@ def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
         for v, n in enumerate(residual[129 + POLARITY_DEADBAND :], start=129 + POLARITY_DEADBAND)
     )
     kinds = ("dark", "light") if dark >= light else ("light", "dark")
-    second_look = False
-    for kind in kinds:
-        if kind != kinds[0]:
-            second_look = True
-        grid = high_grid if kind == "dark" else low_grid
-        backgrounds = _interpolate(_median3x3(grid), cell, block_x, block_y)
+    for attempt, kind in enumerate(kinds):
+        second_look = attempt > 0
+        backgrounds = _per_block(high_grid if kind == "dark" else low_grid, cell, width, height)
         raw = _map_blocks(plane, width, height, backgrounds, kind)
         raw = _without_table(raw, width, height)
         raw = _without_surroundings(raw, width, height)
@@ -446,25 +425,42 @@ def _looks_like_writing(chosen, width: int, height: int) -> bool:
 
 
 def _flattened(raw: bytes, width: int, height: int) -> bytes:
-    """`raw` less its own local median, on a grid FLATTEN_SCALE times finer."""
-    longer = max(width, height)
-    cell = max(1, -(-longer // (GRID_CELLS * FLATTEN_SCALE)))
+    """`raw` less its own local level, on a grid FLATTEN_SCALE times finer."""
+    cell, (levels,) = _cell_percentiles(
+        raw, width, height, GRID_CELLS * FLATTEN_SCALE, (FLATTEN_PERCENTILE,)
+    )
+    return _map_blocks(raw, width, height, _per_block(levels, cell, width, height), "light")
+
+
+def _cell_percentiles(
+    plane: bytes, width: int, height: int, cells: int, fractions: tuple[float, ...]
+) -> tuple[int, list[list[list[int]]]]:
+    """The cell size of a grid with `cells` cells along the longer side, and one grid per
+    fraction of that percentile of each cell's values."""
+    cell = max(1, -(-max(width, height) // cells))
     columns, rows = -(-width // cell), -(-height // cell)
-    grid = []
+    grids: list[list[list[int]]] = [[] for _ in fractions]
     for j in range(rows):
-        band = []
+        bands: list[list[int]] = [[] for _ in fractions]
         y_end = min(height, (j + 1) * cell)
         for i in range(columns):
             x0, x1 = i * cell, min(width, (i + 1) * cell)
             values = sorted(
-                b"".join(raw[y * width + x0 : y * width + x1] for y in range(j * cell, y_end))
+                b"".join(plane[y * width + x0 : y * width + x1] for y in range(j * cell, y_end))
             )
-            band.append(_percentile(values, FLATTEN_PERCENTILE))
-        grid.append(band)
+            for band, fraction in zip(bands, fractions, strict=True):
+                band.append(_percentile(values, fraction))
+        for grid, band in zip(grids, bands, strict=True):
+            grid.append(band)
+    return cell, grids
+
+
+def _per_block(grid: list[list[int]], cell: int, width: int, height: int) -> list[list[int]]:
+    """A cell grid, median-filtered across neighbouring cells, interpolated at the centre of
+    every BLOCK x BLOCK block (a partial last block's centre is its own)."""
     block_x = [(x + min(x + BLOCK, width)) / 2 for x in range(0, width, BLOCK)]
     block_y = [(y + min(y + BLOCK, height)) / 2 for y in range(0, height, BLOCK)]
-    backgrounds = _interpolate(_median3x3(grid), cell, block_x, block_y)
-    return _map_blocks(raw, width, height, backgrounds, "light")
+    return _interpolate(_median3x3(grid), cell, block_x, block_y)
 
 
 def _with_fringes(ink: bytes, width: int, height: int, chosen) -> bytes:
