@@ -1,6 +1,6 @@
 """Benchmark the real page against a TF.js-only baseline, in headless Chromium.
 
-    .venv/bin/python -m benchmarks.web [--runs 5] [--digits 20]
+    .venv/bin/python -m benchmarks.web [--runs 5] [--digits 20] [--photos 10]
 
 Two pages, measured in the same run, alternately: ours (Pyodide preprocessing + TF.js) and
 the baseline (`?recognizer=baseline`: the same page, model and TF.js, with preprocessing in
@@ -12,17 +12,23 @@ p95 of each figure for both pages, and the ratio ours/baseline:
 2. warm load (service worker): the same;
 3. bytes transferred on the cold load, until ready (response bodies as sent, compressed);
 4. per recognition: preprocessing and inference (worker-side), and stroke end to result shown;
-5. main-thread long tasks (> 50 ms) while drawing with live recognition.
+5. main-thread long tasks (> 50 ms) while drawing with live recognition;
+6. per uploaded photo (the first of the real-world benchmark's uploads): file given to result
+   shown (reading, decoding, recognizing), and its preprocessing alone. The baseline's
+   JavaScript has only the canvas path (no photo handling), so its figure is a floor, not a peer.
 
 Timings come from the page's own `performance` entries: `digit:ready`, and
-`digit:stroke-to-result` (pointer-up to the result on screen, with the worker's timings).
+`digit:stroke-to-result` (pointer-up to the result on screen, with the worker's timings),
+`digit:image-to-result` (an image file given to its result on screen, the same).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import statistics
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
@@ -32,6 +38,7 @@ from tests.support import CHROMIUM_ARGS, chromium_executable, ensure_web_runtime
 
 READY_TIMEOUT_MS = 120_000
 PAGES = {"ours": "", "baseline": "?recognizer=baseline"}
+UPLOADS_DIR = Path(__file__).resolve().parent / "data" / "uploads"
 PYODIDE_STEP = "the Python runtime"  # a loading step's name, as site/js/worker.js reports it
 # Counts every main-thread task over 50 ms from navigation on (buffered).
 LONG_TASK_OBSERVER = """
@@ -68,7 +75,26 @@ def first_result(page) -> float:
     )
 
 
-def measure_page(browser, url: str, digits: int) -> dict[str, list[float]]:
+def photo_files(count: int) -> list[Path]:
+    """The first `count` images of the real-world benchmark's uploaded set."""
+    items = json.loads((UPLOADS_DIR / "labels.json").read_text())["items"]
+    return [UPLOADS_DIR / item["file"] for item in items[:count]]
+
+
+def upload_photos(page, photos: list[Path]) -> list[dict[str, float]]:
+    """Give each photo to the page's file input; its image-to-result measure, with timings."""
+    count = "() => performance.getEntriesByName('digit:image-to-result').length"
+    for photo in photos:
+        before = page.evaluate(count)
+        page.get_by_test_id("upload").set_input_files(photo)
+        page.wait_for_function(f"n => ({count})() > n", arg=before, timeout=READY_TIMEOUT_MS)
+    return page.evaluate(
+        "() => performance.getEntriesByName('digit:image-to-result')"
+        ".map(m => ({duration: m.duration, ...m.detail}))"
+    )
+
+
+def measure_page(browser, url: str, digits: int, photos: int) -> dict[str, list[float]]:
     context = browser.new_context(viewport={"width": 1000, "height": 800})
     context.add_init_script(LONG_TASK_OBSERVER)
     page = context.new_page()
@@ -89,6 +115,7 @@ def measure_page(browser, url: str, digits: int) -> dict[str, list[float]]:
         "() => performance.getEntriesByName('digit:stroke-to-result')"
         ".map(m => ({duration: m.duration, ...m.detail}))"
     )[1:]
+    photo_measures = upload_photos(page, photo_files(photos))
 
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     page.reload()
@@ -108,6 +135,8 @@ def measure_page(browser, url: str, digits: int) -> dict[str, list[float]]:
         "stroke_to_result_ms": [m["duration"] for m in measures],
         "long_tasks_while_drawing": [float(len(long_tasks))],
         "longest_task_while_drawing_ms": [max(long_tasks, default=0.0)],
+        "photo_to_result_ms": [m["duration"] for m in photo_measures],
+        "photo_preprocess_ms": [m["preprocess_ms"] for m in photo_measures],
     }
 
 
@@ -124,13 +153,24 @@ ROWS = [
     ("stroke end to result shown", "stroke_to_result_ms", "ms"),
     ("long tasks while drawing (count)", "long_tasks_while_drawing", ""),
     ("longest task while drawing", "longest_task_while_drawing_ms", "ms"),
+    ("photo: file given to result shown", "photo_to_result_ms", "ms"),
+    ("photo: preprocessing", "photo_preprocess_ms", "ms"),
 ]
+
+
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (every figure needs a sample)."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="fresh-context runs per page")
-    parser.add_argument("--digits", type=int, default=20, help="digits drawn per run")
+    parser.add_argument("--runs", type=positive, default=5, help="fresh-context runs per page")
+    parser.add_argument("--digits", type=positive, default=20, help="digits drawn per run")
+    parser.add_argument("--photos", type=positive, default=10, help="photos uploaded per run")
     args = parser.parse_args(argv)
     ensure_web_runtime()
     results: dict[str, dict[str, list[float]]] = {name: {} for name in PAGES}
@@ -140,14 +180,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         for _ in range(args.runs):
             for name, query in PAGES.items():  # alternate, so drift hits both alike
-                for key, values in measure_page(browser, url + "/" + query, args.digits).items():
+                for key, values in measure_page(
+                    browser, url + "/" + query, args.digits, args.photos
+                ).items():
                     results[name].setdefault(key, []).extend(values)
         version = browser.version
         browser.close()
 
     print(
         f"headless Chromium {version}, {platform.machine()}, app.py on loopback; "
-        f"{args.runs} runs x {args.digits} digits per page"
+        f"{args.runs} runs x {args.digits} digits and {args.photos} photos per page"
     )
     print(f"{'':34} {'ours median':>12} {'p95':>9} {'baseline':>10} {'p95':>9} {'ratio':>7}")
     for label, key, unit in ROWS:

@@ -9,7 +9,6 @@ checked against a plain per-pixel reference with exact (Fraction) area averaging
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -896,20 +895,3 @@ def test_small_noise_images_are_nothing_to_recognize(side: int) -> None:
     noise[..., 3] = 255
     with pytest.raises(NothingToRecognize):
         to_model_input(noise.tobytes(), side, side)
-
-
-PHOTO_BUDGET_S = 0.1  # "tens of ms" for a 640x480 photo, with room for a loaded machine
-
-
-def test_a_640x480_photo_takes_tens_of_milliseconds() -> None:
-    cover, _ = photo_case("8")
-    data = photos.on_paper(cover, texture=6, specks=60, noise=3, jpeg=70)
-    to_model_input(data, PHOTO_W, PHOTO_H)  # tables and caches warm
-    best = min(_timed(lambda: to_model_input(data, PHOTO_W, PHOTO_H)) for _ in range(5))
-    assert best < PHOTO_BUDGET_S
-
-
-def _timed(function: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    function()
-    return time.perf_counter() - started

@@ -23,6 +23,7 @@ let inFlight = null; // {version, clears} of the recognition in flight, or null
 let wanted = false; // newer pixels than the ones in flight await recognition
 let latest = null; // {version, result}: the newest result received for these pixels
 let strokeEndedAt = null; // performance.now() when the drawing was finished, until its result shows
+let imageChosenAt = null; // performance.now() when an image file was given, until its result shows
 let clears = 0;
 let upload = null; // {bitmap, imageData}: the image on the pad, recognized at its own resolution
 let serviceWorkerStarted = false;
@@ -60,6 +61,7 @@ const pad = new Pad(byTestId('pad'), {
   onInk: () => {
     inkVersion += 1;
     strokeEndedAt = null;
+    imageChosenAt = null;
     requestRecognition();
   },
   onStrokeEnd: () => finished(),
@@ -140,6 +142,7 @@ async function useImageFile(file) {
     return;
   }
   view.showNotice(`Reading “${file.name}”…`);
+  imageChosenAt = performance.now();
   try {
     const { bitmap, imageData } = await loadImageFile(file);
     clearPad();
@@ -148,6 +151,7 @@ async function useImageFile(file) {
     replaced();
   } catch (error) {
     // The drawing and the last result stay as they were: nothing is lost.
+    imageChosenAt = null;
     const message =
       error instanceof ImageInputError ? error.message : `That image could not be used: ${error.message}`;
     view.showError(message);
@@ -205,6 +209,15 @@ function showFinal(result) {
     });
   }
   strokeEndedAt = null;
+  if (imageChosenAt !== null) {
+    // File given to result on screen: reading, decoding and recognizing (benchmarks/web.py).
+    performance.measure('digit:image-to-result', {
+      start: imageChosenAt,
+      end: performance.now(),
+      detail: result.timings,
+    });
+    imageChosenAt = null;
+  }
 }
 
 /** What to recognize: an image alone on the pad at its own resolution, else the pad. */
