@@ -9,7 +9,7 @@ visit), then reloads it once the service worker is active (a return visit). Prin
 p95 of each figure for both pages, and the ratio ours/baseline:
 
 1. cold load: navigation to `data-status=ready`, and to the first result shown;
-2. warm load (service worker): the same;
+2. warm load (service worker; ours restores Python from its snapshot): the same;
 3. bytes transferred on the cold load, until ready (response bodies as sent, compressed);
 4. per recognition: preprocessing and inference (worker-side), and stroke end to result shown;
 5. main-thread long tasks (> 50 ms) while drawing with live recognition;
@@ -38,6 +38,13 @@ from tests.support import CHROMIUM_ARGS, chromium_executable, ensure_web_runtime
 
 READY_TIMEOUT_MS = 120_000
 PAGES = {"ours": "", "baseline": "?recognizer=baseline"}
+# Ours stores a snapshot of the started Python (site/js/snapshot.js) once ready; a return
+# visit restores it. The warm load waits for it to be stored, as a real return visit would.
+SNAPSHOT_STORED = """() => {
+  caches.open('digit-python-snapshot').then((cache) => cache.keys())
+    .then((keys) => { window.snapshotStored = keys.length > 0; });
+  return window.snapshotStored === true;
+}"""
 UPLOADS_DIR = Path(__file__).resolve().parent / "data" / "uploads"
 PYODIDE_STEP = "the Python runtime"  # a loading step's name, as site/js/worker.js reports it
 # Counts every main-thread task over 50 ms from navigation on (buffered).
@@ -94,7 +101,9 @@ def upload_photos(page, photos: list[Path]) -> list[dict[str, float]]:
     )
 
 
-def measure_page(browser, url: str, digits: int, photos: int) -> dict[str, list[float]]:
+def measure_page(
+    browser, url: str, digits: int, photos: int, snapshot: bool
+) -> dict[str, list[float]]:
     context = browser.new_context(viewport={"width": 1000, "height": 800})
     context.add_init_script(LONG_TASK_OBSERVER)
     page = context.new_page()
@@ -118,6 +127,8 @@ def measure_page(browser, url: str, digits: int, photos: int) -> dict[str, list[
     photo_measures = upload_photos(page, photo_files(photos))
 
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    if snapshot:
+        page.wait_for_function(SNAPSHOT_STORED, timeout=READY_TIMEOUT_MS, polling=200)
     page.reload()
     warm_ready, warm_steps = wait_ready(page)
     warm_first = first_result(page)
@@ -181,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.runs):
             for name, query in PAGES.items():  # alternate, so drift hits both alike
                 for key, values in measure_page(
-                    browser, url + "/" + query, args.digits, args.photos
+                    browser, url + "/" + query, args.digits, args.photos, name == "ours"
                 ).items():
                     results[name].setdefault(key, []).extend(values)
         version = browser.version
