@@ -73,7 +73,10 @@ def _send(directory: Path, path: str) -> Response:
     """Send a file from `directory`: never a dotfile, never anything outside it."""
     if "\\" in path or any(part.startswith(".") for part in Path(path).parts):
         abort(404)
-    response = _send_precompressed(directory, path) or _file_response(directory, path)
+    full_path = safe_join(str(directory), path)
+    if full_path is None or not os.path.isfile(full_path):
+        abort(404)
+    response = _send_precompressed(full_path) or _file_response(full_path)
     suffix = Path(path).suffix.lower()
     content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path)[0]
     if content_type:
@@ -86,11 +89,8 @@ def _send(directory: Path, path: str) -> Response:
     return response
 
 
-def _send_precompressed(directory: Path, path: str) -> Response | None:
+def _send_precompressed(original: str) -> Response | None:
     """The `.br` or `.gz` sibling of a file, if the client takes it and it is current."""
-    original = safe_join(str(directory), path)
-    if original is None or not os.path.isfile(original):
-        return None
     accepted = request.accept_encodings
     for encoding, suffix in PRECOMPRESSED:
         compressed = original + suffix
@@ -99,23 +99,20 @@ def _send_precompressed(directory: Path, path: str) -> Response | None:
             and os.path.isfile(compressed)
             and os.path.getmtime(compressed) >= os.path.getmtime(original)
         ):
-            response = _file_response(directory, path + suffix)
+            response = _file_response(compressed)
             response.headers["Content-Encoding"] = encoding
             return response
     return None
 
 
-def _file_response(directory: Path, path: str) -> Response:
-    """A file under `directory` (404 if it is not one), with ETag, Last-Modified and Range.
+def _file_response(full_path: str) -> Response:
+    """A file (checked to be inside the site by the caller), with ETag, Last-Modified, Range.
 
     The body is the file's bytes read whole, not a stream from an open file: Werkzeug's
     development server skips closing a response when the client resets the connection
     while the server drains it (a page closed mid-download), and a streamed file would
     then stay open until garbage collection. The site's largest file is about 10 MB.
     """
-    full_path = safe_join(str(directory), path)
-    if full_path is None or not os.path.isfile(full_path):
-        abort(404)
     with open(full_path, "rb") as file:
         status = os.fstat(file.fileno())
         data = file.read()

@@ -34,17 +34,16 @@ from playwright.sync_api import sync_playwright
 
 from app import create_app
 from tests.drawing import DIGIT_STROKES, draw_digit_with_mouse, shown_after
-from tests.support import CHROMIUM_ARGS, chromium_executable, ensure_web_runtime, serve
+from tests.support import (
+    CHROMIUM_ARGS,
+    chromium_executable,
+    ensure_web_runtime,
+    serve,
+    wait_snapshot_saved,
+)
 
 READY_TIMEOUT_MS = 120_000
 PAGES = {"ours": "", "baseline": "?recognizer=baseline"}
-# Ours stores a snapshot of the started Python (site/js/snapshot.js) once ready; a return
-# visit restores it. The warm load waits for it to be stored, as a real return visit would.
-SNAPSHOT_STORED = """() => {
-  caches.open('digit-python-snapshot').then((cache) => cache.keys())
-    .then((keys) => { window.snapshotStored = keys.length > 0; });
-  return window.snapshotStored === true;
-}"""
 UPLOADS_DIR = Path(__file__).resolve().parent / "data" / "uploads"
 PYODIDE_STEP = "the Python runtime"  # a loading step's name, as site/js/worker.js reports it
 # Counts every main-thread task over 50 ms from navigation on (buffered).
@@ -88,17 +87,27 @@ def photo_files(count: int) -> list[Path]:
     return [UPLOADS_DIR / item["file"] for item in items[:count]]
 
 
+def measures(page, name: str) -> list[dict[str, float]]:
+    """The page's `performance.measure` entries called `name`: duration, and the worker's
+    timings the page attached."""
+    return page.evaluate(
+        "name => performance.getEntriesByName(name)"
+        ".map(m => ({duration: m.duration, ...m.detail}))",
+        name,
+    )
+
+
 def upload_photos(page, photos: list[Path]) -> list[dict[str, float]]:
     """Give each photo to the page's file input; its image-to-result measure, with timings."""
-    count = "() => performance.getEntriesByName('digit:image-to-result').length"
     for photo in photos:
-        before = page.evaluate(count)
+        before = len(measures(page, "digit:image-to-result"))
         page.get_by_test_id("upload").set_input_files(photo)
-        page.wait_for_function(f"n => ({count})() > n", arg=before, timeout=READY_TIMEOUT_MS)
-    return page.evaluate(
-        "() => performance.getEntriesByName('digit:image-to-result')"
-        ".map(m => ({duration: m.duration, ...m.detail}))"
-    )
+        page.wait_for_function(
+            "n => performance.getEntriesByName('digit:image-to-result').length > n",
+            arg=before,
+            timeout=READY_TIMEOUT_MS,
+        )
+    return measures(page, "digit:image-to-result")
 
 
 def measure_page(
@@ -120,15 +129,12 @@ def measure_page(
         page.get_by_test_id("clear").click()
         shown_after(page, draw_digit_with_mouse(page, labels[index % len(labels)]))
     long_tasks = page.evaluate("() => window.longTasks")[long_tasks_before:]
-    measures = page.evaluate(
-        "() => performance.getEntriesByName('digit:stroke-to-result')"
-        ".map(m => ({duration: m.duration, ...m.detail}))"
-    )[1:]
+    strokes = measures(page, "digit:stroke-to-result")[1:]
     photo_measures = upload_photos(page, photo_files(photos))
 
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
-    if snapshot:
-        page.wait_for_function(SNAPSHOT_STORED, timeout=READY_TIMEOUT_MS, polling=200)
+    if snapshot:  # ours stores it once ready; a real return visit finds it
+        wait_snapshot_saved(page, timeout_ms=READY_TIMEOUT_MS)
     page.reload()
     warm_ready, warm_steps = wait_ready(page)
     warm_first = first_result(page)
@@ -141,9 +147,9 @@ def measure_page(
         "cold_mb": [cold_bytes / 1e6],
         "cold_pyodide_ms": [cold_steps.get(PYODIDE_STEP, 0.0)],
         "warm_pyodide_ms": [warm_steps.get(PYODIDE_STEP, 0.0)],
-        "preprocess_ms": [m["preprocess_ms"] for m in measures],
-        "inference_ms": [m.get("inference_ms", 0.0) for m in measures],
-        "stroke_to_result_ms": [m["duration"] for m in measures],
+        "preprocess_ms": [m["preprocess_ms"] for m in strokes],
+        "inference_ms": [m.get("inference_ms", 0.0) for m in strokes],
+        "stroke_to_result_ms": [m["duration"] for m in strokes],
         "long_tasks_while_drawing": [float(len(long_tasks))],
         "longest_task_while_drawing_ms": [max(long_tasks, default=0.0)],
         "photo_to_result_ms": [m["duration"] for m in photo_measures],

@@ -26,7 +26,7 @@ def site(tmp_path: Path) -> Path:
 
 
 class Client:
-    """The Flask test client, closing each response (file responses hold a file open)."""
+    """The Flask test client, reading and closing each response as a browser would."""
 
     def __init__(self, app) -> None:
         self.test_client = app.test_client()
@@ -44,8 +44,13 @@ class Client:
 
 
 @pytest.fixture()
-def client(site: Path) -> Client:
-    return Client(create_app({"SITE_DIR": site / "site", "PY_DIR": site / "py", "TESTING": True}))
+def app(site: Path):
+    return create_app({"SITE_DIR": site / "site", "PY_DIR": site / "py", "TESTING": True})
+
+
+@pytest.fixture()
+def client(app) -> Client:
+    return Client(app)
 
 
 def test_index_is_served_at_root(client) -> None:
@@ -188,7 +193,7 @@ def test_precompressed_files_are_sent_to_clients_that_take_them(client, site: Pa
 
 @pytest.mark.parametrize("accept_encoding", ["", "gzip"])
 def test_a_download_the_server_never_closes_leaves_no_file_open(
-    site: Path, accept_encoding: str
+    app, site: Path, accept_encoding: str
 ) -> None:
     """Werkzeug's development server skips closing a response when the browser resets the
     connection at the wrong moment (a page closed mid-download): the body must not hold a
@@ -202,7 +207,6 @@ def test_a_download_the_server_never_closes_leaves_no_file_open(
     original = site / "site" / "vendor" / "big.wasm"
     original.write_bytes(b"\0asm" + bytes(200_000))
     (site / "site" / "vendor" / "big.wasm.gz").write_bytes(gzip.compress(original.read_bytes()))
-    app = create_app({"SITE_DIR": site / "site", "PY_DIR": site / "py", "TESTING": True})
     environ = EnvironBuilder(
         path="/vendor/big.wasm", headers={"Accept-Encoding": accept_encoding}
     ).get_environ()

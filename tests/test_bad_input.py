@@ -23,11 +23,10 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from tests.drawing import DIGIT_STROKES, draw_digit_with_mouse, prediction_seq, shown_after, smooth
+from tests.support import READY_TIMEOUT_MS, wait_ready
 
 pytestmark = pytest.mark.browser
 
-# Cold start of Pyodide + TF.js takes seconds; far more on a busy machine.
-READY_TIMEOUT_MS = 90_000
 # A recognition is milliseconds, but these 2 cores are shared with other test runs.
 RESULT_TIMEOUT_MS = 20_000
 PICTURE_SIDE = 280  # like the pad: the strokes' pen width below is the pad's
@@ -127,12 +126,6 @@ def digit_svg(digit: str, sized: bool) -> bytes:
 def new_context(browser: Browser, base_url: str) -> BrowserContext:
     """Service worker blocked: routes must see every request, and no cache may answer them."""
     return browser.new_context(base_url=base_url, service_workers="block")
-
-
-def wait_ready(page: Page, timeout_ms: float = READY_TIMEOUT_MS) -> None:
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "ready", timeout=timeout_ms
-    )
 
 
 @pytest.fixture(scope="module")

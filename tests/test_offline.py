@@ -16,21 +16,14 @@ from playwright.sync_api import Page, expect
 from app import create_app
 from export import site as site_export
 from tests.drawing import draw_digit_with_mouse, shown_after
-from tests.support import serve
+from tests.support import serve, wait_ready
 
 pytestmark = pytest.mark.browser
-READY_TIMEOUT_MS = 90_000
 ROOT = Path(__file__).resolve().parent.parent
 # The service worker's caches (site/sw.js), one per release; Cache Storage also holds the
 # worker's Python snapshot (site/js/snapshot.js), which is not part of any release.
 PRECACHE_PREFIX = "digit-recognizer-"
 PRECACHES = f"caches.keys().then(names => names.filter(n => n.startsWith('{PRECACHE_PREFIX}')))"
-
-
-def wait_ready(page: Page) -> None:
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "ready", timeout=READY_TIMEOUT_MS
-    )
 
 
 def wait_offline_ready(page: Page) -> list[str]:

@@ -7,21 +7,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.drawing import draw_digit_with_mouse, shown_after
-from tests.support import READY_TIMEOUT_MS
+from tests.support import SNAPSHOT_CACHE, wait_ready, wait_snapshot_saved
 
 pytestmark = pytest.mark.browser
-SNAPSHOT_CACHE = "digit-python-snapshot"  # as site/js/snapshot.js names it
 RESTORED = "restored from a snapshot"  # what the page's "about" line says then
-SAVE_TIMEOUT_MS = 60_000
-
-# The stored snapshot's size in bytes, 0 while there is none (Cache Storage, same origin).
-STORED_SIZE = f"""async () => {{
-  const cache = await caches.open('{SNAPSHOT_CACHE}');
-  const sizes = await Promise.all(
-    (await cache.keys()).map(async (request) => (await (await cache.match(request)).blob()).size),
-  );
-  return sizes.length === 1 ? sizes[0] : sizes.length === 0 ? 0 : -sizes.length;
-}}"""
 DAMAGE = f"""async (kind) => {{
   const cache = await caches.open('{SNAPSHOT_CACHE}');
   const [request] = await cache.keys();
@@ -35,28 +24,6 @@ DAMAGE = f"""async (kind) => {{
   await cache.put(request, new Response(body));
   return body.byteLength;
 }}"""
-
-
-def wait_ready(page: Page) -> None:
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "ready", timeout=READY_TIMEOUT_MS
-    )
-
-
-def wait_snapshot_saved(page: Page, other_than: int = 0) -> int:
-    """Wait until one snapshot of a plausible size (not `other_than` bytes) is stored; return
-    its size. (A gzipped snapshot is about 6 MB.)"""
-    page.wait_for_function(
-        f"""(otherThan) => {{
-            ({STORED_SIZE})().then((size) => {{ window.storedSnapshotSize = size; }});
-            const size = window.storedSnapshotSize;
-            return size > 1_000_000 && size !== otherThan;
-        }}""",
-        arg=other_than,
-        timeout=SAVE_TIMEOUT_MS,
-        polling=200,
-    )
-    return page.evaluate(STORED_SIZE)
 
 
 def test_a_return_visit_restores_python_and_recognizes(page: Page) -> None:

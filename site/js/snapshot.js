@@ -24,9 +24,10 @@ function requestFor(key) {
   return new Request(new URL(`python-snapshot/${key}.bin.gz`, self.location.href).href);
 }
 
+// The functions below are called only where SNAPSHOTS_POSSIBLE holds.
+
 /** The snapshot for `key` as bytes, or null when there is none or it cannot be read. */
 export async function readSnapshot(key) {
-  if (!SNAPSHOTS_POSSIBLE) return null;
   try {
     const cache = await caches.open(CACHE_NAME);
     const response = await cache.match(requestFor(key));
@@ -42,7 +43,6 @@ export async function readSnapshot(key) {
 
 /** Store `bytes` as the snapshot for `key`, replacing any other. */
 export async function writeSnapshot(key, bytes) {
-  if (!SNAPSHOTS_POSSIBLE) return;
   const packed = await new Response(
     new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip')),
   ).blob();
@@ -53,7 +53,6 @@ export async function writeSnapshot(key, bytes) {
 
 /** Delete every stored snapshot (a damaged one, or an older release's). */
 export async function dropSnapshots(cache = null) {
-  if (!SNAPSHOTS_POSSIBLE) return;
   try {
     const store = cache ?? (await caches.open(CACHE_NAME));
     await Promise.all((await store.keys()).map((request) => store.delete(request)));

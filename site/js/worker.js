@@ -34,11 +34,11 @@ async function startPython(stepDone) {
     fetchSources(),
   ]);
   const key = SNAPSHOTS_POSSIBLE ? await snapshotKey(version, sources) : null;
-  const snapshot = key && (await readSnapshot(key));
+  const stored = key && (await readSnapshot(key));
   let pyodide = null;
-  if (snapshot) {
+  if (stored) {
     try {
-      pyodide = await loadPyodide({ indexURL: PYODIDE_URL, _loadSnapshot: snapshot });
+      pyodide = await loadPyodide({ indexURL: PYODIDE_URL, _loadSnapshot: stored });
     } catch (error) {
       console.warn('The Python snapshot did not restore; starting Python from scratch.', error);
       await dropSnapshots();
@@ -54,15 +54,7 @@ async function startPython(stepDone) {
   }
   const module = pyodide.pyimport('digits.recognizer');
   stepDone(STEPS[3]);
-  let snapshotMade = null; // the bytes, taken now (before any recognition), stored once ready
-  if (key && !restored) {
-    try {
-      snapshotMade = pyodide.makeMemorySnapshot();
-    } catch (error) {
-      console.warn('No Python snapshot could be made; the next visit starts Python afresh.', error);
-    }
-  }
-  return { pyodide, module, restored, saveSnapshot: () => snapshotMade && writeSnapshot(key, snapshotMade) };
+  return { pyodide, module, restored, snapshotKey: restored ? null : key };
 }
 
 async function start() {
@@ -80,10 +72,20 @@ async function start() {
     runtime: `Pyodide ${python.pyodide.version}${python.restored ? ', restored from a snapshot' : ''}`,
     stepTimes: stepDone.times,
   });
-  // After ready: packing and storing it must not delay the first answer.
-  Promise.resolve(python.saveSnapshot()).catch((error) =>
-    console.warn('The Python snapshot could not be stored; the next visit starts Python afresh.', error),
-  );
+  // In this same task, so before any recognition runs, yet after the page heard "ready":
+  // taking it (~20 ms) does not delay ready, and packing and storing it runs in the background.
+  if (python.snapshotKey) saveSnapshot(python.pyodide, python.snapshotKey);
+}
+
+function saveSnapshot(pyodide, key) {
+  const afresh = 'the next visit starts Python afresh.';
+  try {
+    writeSnapshot(key, pyodide.makeMemorySnapshot()).catch((error) =>
+      console.warn(`The Python snapshot could not be stored; ${afresh}`, error),
+    );
+  } catch (error) {
+    console.warn(`No Python snapshot could be made; ${afresh}`, error);
+  }
 }
 
 function recognize({ width, height, pixels }) {
