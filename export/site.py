@@ -10,7 +10,11 @@ cache, filled and verified completely before it is used, so a release is never m
 one before. app.py and the tests rewrite it on start, so it never goes stale while developing.
 
 The static export holds `site/` with `py/` inside it, needs no build step on the host and
-works from any sub-path: every URL in the site is relative.
+works from any sub-path: every URL in the site is relative. It replaces only an earlier export
+(marked by EXPORT_MARKER) or an empty folder, never the sources.
+
+`site_file` is the one rule for which files are the site: app.py serves exactly these, and the
+offline list and the export hold exactly these.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -28,32 +33,52 @@ SITE_DIR = ROOT / "site"
 PY_DIR = ROOT / "py"
 MANIFEST_NAME = "precache-manifest.js"
 SERVICE_WORKER_NAME = "sw.js"
-# Not precached: the worker script and its manifest (the browser checks them for updates
-# itself), and build leftovers.
+# Served but not precached: the worker script and its manifest (the browser checks them for
+# updates itself).
 NOT_PRECACHED = {MANIFEST_NAME, SERVICE_WORKER_NAME}
+# export.runtime's half-written runtime, until it replaces vendor/.
+NOT_SITE_FOLDERS = {"vendor.new"}
 PRECOMPRESSED_SUFFIXES = (".gz", ".br")
+# Written first into every export: only a folder holding it (or an empty one) is replaced.
+EXPORT_MARKER = ".site-export"
 COMPRESSIBLE = {".wasm", ".mjs", ".js", ".json", ".html", ".css", ".svg", ".bin", ".webmanifest"}
 # Not worth a second file (or a decompression) below these.
 MIN_COMPRESSIBLE_BYTES = 1024
 MIN_SAVING = 0.1
 
 
+def site_file(url: str, site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> Path | None:
+    """The file at `url` (a '/'-separated path from the site root), or None: not the site's.
+
+    The one rule app.py serves by and `site_files` lists by, so the offline list never names a
+    file the server refuses. Never a dotfile or dot-folder (an editor's `.#lock` symlink, `.git`),
+    nothing but a regular file (a dangling link is none), no build leftover, no precompressed
+    copy as a file of its own (it is sent in place of its original), and from `py/` only `.py`.
+    """
+    parts = url.split("/")
+    if (
+        "\\" in url
+        or "\0" in url
+        or any(not part or part.startswith(".") for part in parts)
+        or parts[0] in NOT_SITE_FOLDERS
+        or url.endswith(PRECOMPRESSED_SUFFIXES)
+    ):
+        return None
+    if parts[0] == "py":
+        if len(parts) == 1 or not url.endswith(".py"):
+            return None
+        path = py_dir.joinpath(*parts[1:])
+    else:
+        path = site_dir.joinpath(*parts)
+    return path if os.path.isfile(path) else None  # False, never an error, for any odd name
+
+
 def site_files(site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> dict[str, Path]:
-    """URL path (relative to the site root) -> file, for everything the page may fetch."""
-    files: dict[str, Path] = {}
-    for path in sorted(site_dir.rglob("*")):
-        relative = path.relative_to(site_dir)
-        if (
-            path.is_file()
-            and not any(part.startswith(".") for part in relative.parts)
-            and relative.parts[0] != "vendor.new"
-            and relative.as_posix() not in NOT_PRECACHED
-            and path.suffix not in PRECOMPRESSED_SUFFIXES
-        ):
-            files[relative.as_posix()] = path
-    for path in sorted(py_dir.rglob("*.py")):
-        files[f"py/{path.relative_to(py_dir).as_posix()}"] = path
-    return files
+    """URL path (relative to the site root) -> file, for every file of the site (`site_file`)."""
+    urls = {path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*")}
+    urls |= {f"py/{path.relative_to(py_dir).as_posix()}" for path in py_dir.rglob("*")}
+    files = {url: site_file(url, site_dir, py_dir) for url in sorted(urls)}
+    return {url: path for url, path in files.items() if path is not None}
 
 
 def sha256(path: Path) -> str:
@@ -61,10 +86,10 @@ def sha256(path: Path) -> str:
 
 
 def precache_manifest(site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> dict:
-    files = site_files(site_dir, py_dir)
     entries = [
         {"url": url, "sha256": sha256(path), "bytes": path.stat().st_size}
-        for url, path in files.items()
+        for url, path in site_files(site_dir, py_dir).items()
+        if url not in NOT_PRECACHED
     ]
     model_version = json.loads((site_dir / "model" / "manifest.json").read_text())["version"]
     build = hashlib.sha256(
@@ -100,39 +125,91 @@ def _compressors():
     yield ".br", lambda data: brotli.compress(data, quality=11)
 
 
+def decompress(suffix: str, data: bytes) -> bytes | None:
+    """The content of a precompressed copy (`suffix` ".gz" or ".br"), or None where it cannot be
+    read: corrupt, or a `.br` without the brotli module."""
+    try:
+        if suffix == ".gz":
+            return gzip.decompress(data)
+        if suffix == ".br":
+            import brotli
+
+            return brotli.decompress(data)
+    except Exception:  # ImportError, gzip's and zlib's errors, brotli.error: all unreadable
+        return None
+    return None
+
+
 def write_precompressed(site_dir: Path = SITE_DIR) -> int:
     """Write `.gz` (and `.br`, where the brotli module is installed) beside each compressible
     file that lacks a current one, so app.py and static hosts (nginx's gzip_static, ...) can
-    send fewer bytes. Returns the number of files written."""
+    send fewer bytes. Returns the number of files written.
+
+    Current means holding the same content, not being newer: a file deployed with an older
+    timestamp (`cp -p`, `rsync -a`, `tar x`) is compressed again. A copy not shown current
+    and not rewritten (too small a saving now, or a `.br` without the brotli module) is
+    removed, so no host serves it stale.
+    """
+    compressors = dict(_compressors())
     written = 0
     for path in site_files(site_dir, py_dir=site_dir / "py").values():
-        if path.suffix not in COMPRESSIBLE or path.stat().st_size < MIN_COMPRESSIBLE_BYTES:
+        targets = {suffix: path.with_name(path.name + suffix) for suffix in PRECOMPRESSED_SUFFIXES}
+        worth_it = path.suffix in COMPRESSIBLE and path.stat().st_size >= MIN_COMPRESSIBLE_BYTES
+        if not worth_it and not any(os.path.lexists(target) for target in targets.values()):
             continue
-        data = None
-        for suffix, compress in _compressors():
-            target = path.with_name(path.name + suffix)
-            if target.is_file() and target.stat().st_mtime >= path.stat().st_mtime:
+        data = path.read_bytes()
+        for suffix, target in targets.items():
+            if target.is_file() and decompress(suffix, target.read_bytes()) == data:
                 continue
-            data = data if data is not None else path.read_bytes()
-            packed = compress(data)
-            if len(packed) <= (1 - MIN_SAVING) * len(data):
+            packed = compressors[suffix](data) if worth_it and suffix in compressors else None
+            if packed is not None and len(packed) <= (1 - MIN_SAVING) * len(data):
                 target.write_bytes(packed)
                 written += 1
+            elif target.is_file() or target.is_symlink():
+                target.unlink()
     return written
 
 
+class RefusedOutput(Exception):
+    """The export's output folder is not one it may replace."""
+
+
+def check_output(out_dir: Path, site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> Path:
+    """`out_dir`, resolved, if the export may replace it: an earlier export (it holds
+    EXPORT_MARKER), an empty folder or nothing yet; never the sources, a folder inside them or
+    one that holds them (`--out site` once deleted site/, `--out ~/work` someone's work)."""
+    out = out_dir.resolve()
+    sources = [site_dir.resolve(), py_dir.resolve(), ROOT]
+    if any(out == source or out in source.parents for source in sources) or any(
+        source in out.parents for source in sources[:2]
+    ):
+        raise RefusedOutput(f"{out_dir} is, holds or is inside the site's sources: not touching it")
+    if out.exists() and not (
+        out.is_dir() and ((out / EXPORT_MARKER).is_file() or not any(out.iterdir()))
+    ):
+        raise RefusedOutput(
+            f"{out_dir} exists and is not an earlier export (no {EXPORT_MARKER} in it): not "
+            "replacing it; give a new or empty folder, or remove it yourself"
+        )
+    return out
+
+
 def export_static(out_dir: Path, site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> dict:
-    """Copy the complete site (with `py/` inside) to `out_dir`, ready for any static host."""
+    """Copy the complete site (with `py/` inside) to `out_dir`, ready for any static host;
+    `out_dir` must be one `check_output` allows (else RefusedOutput, and nothing is touched)."""
+    out = check_output(out_dir, site_dir, py_dir)
     manifest = write_precache_manifest(site_dir, py_dir)
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / EXPORT_MARKER).write_text(
+        "Written by `python -m export.site --out`: the next export replaces this folder.\n"
+    )
     for url, path in site_files(site_dir, py_dir).items():
-        target = out_dir / url
+        target = out / url
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
-    for name in NOT_PRECACHED:
-        shutil.copy2(site_dir / name, out_dir / name)
-    write_precompressed(out_dir)
+    write_precompressed(out)
     return manifest
 
 
@@ -148,7 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     write_precompressed()
     print(f"wrote site/{MANIFEST_NAME}: version {manifest['version']}, {manifest['bytes']} bytes")
     if args.out:
-        export_static(args.out)
+        try:
+            export_static(args.out)
+        except RefusedOutput as refusal:
+            print(f"error: {refusal}", file=sys.stderr)
+            return 2
         total = sum(path.stat().st_size for path in args.out.rglob("*") if path.is_file())
         print(f"wrote {args.out}: {total} bytes")
         if args.zip:
