@@ -1,5 +1,10 @@
 """Ink from photos and scans: paper of any shade and lighting, ink of either polarity.
 
+A clean image (a scan, a black-on-white export: even paper, one ink, clear contrast) needs none
+of this, and the machinery below can only lose by it (a wide stroke's inside taken for paper):
+``clean_ink`` recognizes one and gives its ink by contrast alone, the plain normalization of
+the baseline page. Everything else takes the photo path:
+
 A canvas drawing is ink on nothing; a photo is ink on paper that is lit unevenly, textured,
 JPEG-compressed and specked, and the "ink" may be chalk on a board (lighter than its
 background). This module turns such an image's luminance into an ink map like the pad's
@@ -63,6 +68,9 @@ BACKGROUND_PERCENTILE = 0.75
 # Ink relative to a dim background is boosted (a shadow dims paper and ink alike), by at most
 # this factor.
 MAX_GAIN = 2
+# A background cell darker (for dark ink) than this fraction of the way from the ink's level
+# to the paper's lies inside a bold stroke, not on paper (see _without_ink_cells).
+INK_CELL_FRACTION = 0.3
 # Residuals within this many levels of a cell's median are paper texture, not polarity cues.
 POLARITY_DEADBAND = 12
 # Strokes whose contrast (90th percentile of the ink above Otsu's threshold) is below this
@@ -109,6 +117,26 @@ SECOND_LOOK_MAX_PIECES = 10
 SECOND_LOOK_MAX_SPAN = 0.8
 
 # Rec. 601 luma in 1/256ths (the canvas's 299/587/114 per mille, to within one level).
+# A clean image: Otsu's threshold splits it into paper (the side that holds most of the
+# image's border) and ink; the paper's middle 80% of values lie within this many levels (even
+# light, no texture: a scanner's noise keeps within it, a photo's grain, a shadow or a
+# gradient does not) ...
+CLEAN_PAPER_SPREAD = 8
+# ... the ink's core (its 10% strongest pixels) is at least this far from the paper's median ...
+CLEAN_MIN_CONTRAST = 96
+# ... and the ink covers at most this share of the image (a marker-thick digit cropped tight
+# covers up to about half; more is a dark sheet, a shadow, or the other polarity).
+CLEAN_MAX_INK_SHARE = 0.6
+# ... and covers at most this share of the image's border (a digit cropped tight crosses it
+# in a few places; a shadow, a table or a dark sheet lies along it) ...
+CLEAN_MAX_BORDER_INK = 0.35
+# ... and few pixels lie between paper and ink: at most this share of the ink's pixels (a
+# stroke's anti-aliased edge; blur, a soft shadow or a gradient put many more there).
+CLEAN_MAX_MIDTONE_SHARE = 0.5
+# Percentiles that describe the paper's spread and the ink's core.
+CLEAN_LOW, CLEAN_HIGH = 0.1, 0.9
+# Ink is counted from this percentile of the paper (its darkest speck of grain) on.
+CLEAN_PAPER_FLOOR = 0.005
 _LUMA_WEIGHTS = (77, 150, 29)
 _CHANNELS = 4
 _MAX = 255
@@ -342,6 +370,83 @@ def analysis_plane(plane: bytes, width: int, height: int) -> tuple[bytes, int, i
     )
 
 
+def clean_ink(plane: bytes, width: int, height: int) -> bytes | None:
+    """Ink of a clean image by contrast alone (0 at the paper's level, 255 at the ink's), or
+    None when the image is not clean (see the CLEAN_ constants) and needs the photo path.
+
+    Decided at the analysis resolution (cheap); the ink is the full plane through one
+    lookup table. For black ink on white paper it is exactly 255 - luminance, the plain
+    normalization of the baseline page.
+    """
+    work, work_width, work_height = analysis_plane(plane, width, height)
+    histogram = _histogram(work)
+    threshold = _otsu(histogram)
+    border = b"".join(
+        (
+            work[:work_width],
+            work[(work_height - 1) * work_width :],
+            work[::work_width],
+            work[work_width - 1 :: work_width],
+        )
+    )
+    light_border = sum(1 for value in border if value > threshold)
+    dark_ink = 2 * light_border >= len(border)
+    border_ink = len(border) - light_border if dark_ink else light_border
+    if border_ink > CLEAN_MAX_BORDER_INK * len(border):
+        return None
+    paper_values = (threshold + 1, _MAX) if dark_ink else (0, threshold)
+    ink_values = (0, threshold) if dark_ink else (threshold + 1, _MAX)
+    ink_count = sum(histogram[ink_values[0] : ink_values[1] + 1])
+    if not ink_count or ink_count > CLEAN_MAX_INK_SHARE * len(work):
+        return None
+    paper_low = _histogram_percentile(histogram, *paper_values, CLEAN_LOW)
+    paper_high = _histogram_percentile(histogram, *paper_values, CLEAN_HIGH)
+    paper = _histogram_percentile(histogram, *paper_values, 0.5)
+    ink = _histogram_percentile(histogram, *ink_values, CLEAN_LOW if dark_ink else CLEAN_HIGH)
+    contrast = paper - ink if dark_ink else ink - paper
+    if paper_high - paper_low > CLEAN_PAPER_SPREAD or contrast < CLEAN_MIN_CONTRAST:
+        return None
+    # Between the paper's spread and the ink's core: anti-aliased edges, or a wash.
+    if dark_ink:
+        midtones = sum(histogram[ink + contrast // 4 : paper_low - CLEAN_PAPER_SPREAD // 2])
+    else:
+        midtones = sum(histogram[paper_high + CLEAN_PAPER_SPREAD // 2 + 1 : ink - contrast // 4])
+    if midtones > CLEAN_MAX_MIDTONE_SHARE * ink_count:
+        return None
+    # From the paper's grain on (for white paper: 255, so black ink is exactly 255 - lum).
+    floor = _histogram_percentile(
+        histogram, *paper_values, CLEAN_PAPER_FLOOR if dark_ink else 1 - CLEAN_PAPER_FLOOR
+    )
+    span = max(1, floor - ink if dark_ink else ink - floor)
+    if dark_ink:
+        table = bytes(min(_MAX, max(0, (floor - v) * _MAX // span)) for v in range(256))
+    else:
+        table = bytes(min(_MAX, max(0, (v - floor) * _MAX // span)) for v in range(256))
+    return _without_specks(plane.translate(table), width, height)
+
+
+def _without_specks(ink: bytes, width: int, height: int) -> bytes | None:
+    """The clean image's ink less specks (dust, a stray dot: components with fewer clearly
+    inked pixels than SPECK_FRACTION of the largest), or None when even the largest is too
+    small to be a digit. The pieces of a digit (a 5's bar, a broken stroke) stay."""
+    clear = ink.translate(bytes(int(v > _MAX // 2) for v in range(256)))
+    components = _Runs(clear, width, height).components()
+    sizes = {root: sum(end - start for _, start, end in runs) for root, runs in components.items()}
+    if not sizes:
+        return None
+    main_runs = components[max(sizes, key=sizes.__getitem__)]
+    main_extent = max(
+        main_runs[-1][0] - main_runs[0][0] + 1,
+        max(end for _, _, end in main_runs) - min(start for _, start, _ in main_runs),
+    )
+    if main_extent < max(MIN_DIGIT_PIXELS, MIN_DIGIT_FRACTION * max(width, height)):
+        return None
+    largest = max(sizes.values())
+    chosen = [runs for root, runs in components.items() if sizes[root] >= SPECK_FRACTION * largest]
+    noiseless = ink.translate(bytes(0 if v <= NOISE_THRESHOLD else v for v in range(256)))
+    return _with_fringes(noiseless, width, height, chosen)
+
+
 def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
     """Ink (0-255 per pixel, row-major, the size of `plane`) of the digit on a photo.
 
@@ -366,7 +471,8 @@ def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
     kinds = ("dark", "light") if dark >= light else ("light", "dark")
     for attempt, kind in enumerate(kinds):
         second_look = attempt > 0
-        backgrounds = _per_block(high_grid if kind == "dark" else low_grid, cell, width, height)
+        grid = _without_ink_cells(low_grid, high_grid, kind)
+        backgrounds = _per_block(grid, cell, width, height)
         raw = _map_blocks(plane, width, height, backgrounds, kind)
         raw = _without_table(raw, width, height)
         raw = _without_surroundings(raw, width, height)
@@ -409,6 +515,51 @@ def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
     if second_look and not _looks_like_writing(chosen, width, height):
         return None
     return _with_fringes(ink, width, height, chosen)
+
+
+def _without_ink_cells(
+    low_grid: list[list[int]], high_grid: list[list[int]], kind: str
+) -> list[list[int]]:
+    """The background grid for `kind` ink, with the cells that lie inside a stroke filled in
+    from the cells around them.
+
+    A cell inside a bold stroke (a marker, a thick scan) has the ink's own level at any
+    percentile, and the median across neighbours keeps it when the stroke is wider than a
+    cell: the stroke's inside would be taken for paper and come out hollow. A cell whose
+    background is within INK_CELL_FRACTION of the way from the ink's level to the paper's is
+    ink, not paper (a shadow dims paper by far less: at half the light it is still half way).
+    """
+    dark = kind == "dark"
+    grid = high_grid if dark else low_grid
+    cells = sorted(value for row in grid for value in row)
+    paper = _percentile(cells, 0.9 if dark else 0.1)
+    extremes = [value for row in (low_grid if dark else high_grid) for value in row]
+    ink = min(extremes) if dark else max(extremes)
+    limit = ink + INK_CELL_FRACTION * (paper - ink)
+    inside = [[(value < limit) if dark else (value > limit) for value in row] for row in grid]
+    if not any(any(row) for row in inside) or all(all(row) for row in inside):
+        return grid
+    filled = [list(row) for row in grid]
+    rows, columns = len(grid), len(grid[0])
+    while any(any(row) for row in inside):
+        # Each pass fills the cells next to known paper with the mean of those neighbours.
+        updates = []
+        for y in range(rows):
+            for x in range(columns):
+                if not inside[y][x]:
+                    continue
+                known = [
+                    filled[j][i]
+                    for j in range(max(0, y - 1), min(rows, y + 2))
+                    for i in range(max(0, x - 1), min(columns, x + 2))
+                    if not inside[j][i]
+                ]
+                if known:
+                    updates.append((y, x, round(sum(known) / len(known))))
+        for y, x, value in updates:
+            filled[y][x] = value
+            inside[y][x] = False
+    return filled
 
 
 def _looks_like_writing(chosen, width: int, height: int) -> bool:

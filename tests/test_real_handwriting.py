@@ -1,0 +1,144 @@
+"""Real people's handwriting (../shared/data/uci-digits) through the page's preprocessing.
+
+Two promises of the upload path, checked on real scans and on bold shapes:
+- a clean image (even paper, one ink) is read by plain normalization, exactly as the
+  baseline page reads it: the photo machinery may never make it worse;
+- bold, solid strokes stay solid: no hollow bars or rings in what the model sees, whether the
+  image is clean or a photo that needs the background estimated.
+And the data's fixed split: the held-out part is never trained on.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from digits.preprocess import to_model_input
+from PIL import Image, ImageDraw
+
+from tests import photos
+from training import handwriting
+
+SCANS = handwriting.part(handwriting.load_scans(), "held_out")
+# A spread of held-out scans: every class, thin and bold writers.
+SAMPLE = [SCANS[index] for index in range(0, len(SCANS), 37)]
+SIDE = 320
+SOLID = 0.9  # model input at least this inside a solid shape: full ink, not hollow
+LOOKS_THE_SAME = 0.9  # correlation with the plain normalization of the clean image
+
+
+def rgba(image: Image.Image) -> tuple[bytes, int, int]:
+    image = image.convert("RGBA")
+    return image.tobytes(), *image.size
+
+
+def plain(image: Image.Image) -> list[float]:
+    """The baseline page's reading: ink = darkness over white, MNIST normalization (the
+    pad's own path: the same darkness as black ink on transparency)."""
+    ink = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    ink.putalpha(image.convert("L").point(lambda value: 255 - value))
+    return to_model_input(*rgba(ink))
+
+
+def interior(values: Sequence[float]) -> list[int]:
+    """Indices of the 28x28 pixels that are full ink with all 8 neighbours full ink too."""
+    field = np.asarray(values).reshape(28, 28) >= SOLID
+    inner = field[1:-1, 1:-1].copy()
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            inner &= field[1 + dy : 27 + dy, 1 + dx : 27 + dx]
+    rows, columns = np.nonzero(inner)
+    return [(row + 1) * 28 + column + 1 for row, column in zip(rows, columns, strict=True)]
+
+
+def solid_shapes() -> dict[str, Image.Image]:
+    """Black-on-white shapes with a stroke far wider than a background cell."""
+    shapes = {}
+    bar = Image.new("L", (SIDE, SIDE), 255)
+    ImageDraw.Draw(bar).rectangle((130, 40, 190, 280), fill=0)
+    shapes["filled-bar"] = bar
+    disc = Image.new("L", (SIDE, SIDE), 255)
+    ImageDraw.Draw(disc).ellipse((60, 60, 260, 260), fill=0)
+    shapes["disc"] = disc
+    seven = Image.new("L", (SIDE, SIDE), 255)
+    ImageDraw.Draw(seven).line([(70, 60), (250, 60), (150, 280)], fill=0, width=56, joint="curve")
+    shapes["marker-seven"] = seven
+    shapes["bold-scan-1"] = handwriting.scan_image(
+        next(scan for scan in SCANS if scan.label == 1), scale=10, thickness=4, margin=0.1
+    )
+    return shapes
+
+
+def photographed(image: Image.Image) -> Image.Image:
+    """The image as a photo of paper: grey paper under a lighting gradient, with noise, so
+    that it is not clean and the photo path (local background) reads it."""
+    cover = 1 - np.asarray(image.convert("L"), dtype=np.float64) / 255
+    height, width = cover.shape
+    data = photos.on_paper(
+        cover,
+        paper=(215, 210, 200),
+        ink=(30, 30, 40),
+        lighting=photos.gradient(width, height, 1.0, 0.6),
+        noise=3,
+    )
+    return Image.frombytes("RGBA", (width, height), data)
+
+
+@pytest.mark.parametrize("scan", SAMPLE, ids=lambda scan: f"digit-{scan.label}")
+@pytest.mark.parametrize(("scale", "thickness", "margin"), [(1, 0, 0.0), (4, 0, 0.1), (8, 3, 0.0)])
+def test_a_clean_scan_is_read_by_plain_normalization(
+    scan: handwriting.Scan, scale: int, thickness: int, margin: float
+) -> None:
+    image = handwriting.scan_image(scan, scale=scale, thickness=thickness, margin=margin)
+    assert to_model_input(*rgba(image)) == plain(image)
+
+
+@pytest.mark.parametrize("scan", SAMPLE[:6], ids=lambda scan: f"digit-{scan.label}")
+def test_a_clean_light_on_dark_scan_is_its_inverse(scan: handwriting.Scan) -> None:
+    image = handwriting.scan_image(scan, scale=4, margin=0.1)
+    inverse = image.point(lambda value: 255 - value)
+    assert to_model_input(*rgba(inverse)) == plain(image)
+
+
+@pytest.mark.parametrize("name", sorted(solid_shapes()))
+def test_a_solid_shape_stays_solid(name: str) -> None:
+    image = solid_shapes()[name]
+    reference = plain(image)
+    inside = interior(reference)
+    assert len(inside) >= 10, "the shape must have an inside to check"
+    clean = to_model_input(*rgba(image))
+    assert clean == reference
+    photo = to_model_input(*rgba(photographed(image)))
+    hollow = [index for index in inside if photo[index] < SOLID]
+    assert not hollow, f"{len(hollow)} of {len(inside)} inside pixels came out hollow"
+    assert photos.correlation(photo, reference) > LOOKS_THE_SAME
+
+
+@pytest.mark.parametrize("scan", SAMPLE, ids=lambda scan: f"digit-{scan.label}")
+def test_a_photographed_real_scan_looks_like_the_clean_one(scan: handwriting.Scan) -> None:
+    image = handwriting.scan_image(scan, scale=8, thickness=2, margin=0.3)
+    photo = handwriting.photographed(image, random.Random(scan.label))
+    assert photos.correlation(to_model_input(*rgba(photo)), plain(image)) > LOOKS_THE_SAME
+
+
+def test_the_held_out_part_is_fixed_and_never_in_training() -> None:
+    for count in (len(handwriting.load_scans()), len(handwriting.load_pen())):
+        parts = handwriting.split(count)
+        indices = [set(parts[name]) for name in handwriting.PARTS]
+        assert sum(map(len, indices)) == count and set.union(*indices) == set(range(count))
+        assert not indices[0] & indices[2] and not indices[1] & indices[2]
+        assert len(indices[2]) == round(count * handwriting.HELD_OUT_SHARE)
+        assert max(indices[2]) == count - 1  # the file's last quarter
+
+
+def test_a_trajectory_is_one_stroke_through_its_points_in_order() -> None:
+    trajectory = handwriting.load_pen()[0]
+    stroke = handwriting.pad_stroke(trajectory, size=0.5)
+    assert len(stroke) == handwriting.PEN_POINTS
+    xs, ys = [x for x, _ in stroke], [y for _, y in stroke]
+    assert max(xs) - min(xs) == pytest.approx(0.5) and max(ys) - min(ys) == pytest.approx(0.5)
+    # y is up in the data, down on the pad: the highest point comes out on top.
+    top = max(range(len(stroke)), key=lambda index: trajectory.points[index][1])
+    assert stroke[top][1] == min(ys)
