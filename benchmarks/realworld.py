@@ -1,8 +1,22 @@
 """Accuracy on real-world input, end to end through the page, in headless Chromium.
 
-    .venv/bin/python -m benchmarks.realworld [--sets mnist,drawn,uploaded] [--limit N]
+    .venv/bin/python -m benchmarks.realworld [--sets scans,scans-photo,pen,...] [--limit N]
 
-Three sets, none of them used in training:
+Every set runs through the product page and, side by side, through its own baseline
+(`/?recognizer=baseline`: the same page and model, plain MNIST normalization in JavaScript),
+so that a change that does worse than plain normalization shows at once.
+
+Real handwriting by real people (training/handwriting.py; the held-out part of each UCI file,
+never trained or tuned on; its writers may also have written digits of the training part):
+
+- scans: the held-out scanned digits (optdigits, 484), uploaded through the file input as
+  black-on-white PNGs, cycling through sizes and stroke widths (SCAN_VARIANTS);
+- scans-photo: the same digits as phone photos of paper (off-white, uneven light, blur,
+  noise; SCAN_PHOTO_VARIANTS), uploaded as PNGs;
+- pen: the held-out pen trajectories (pendigits, 1,874), replayed with the mouse on the pad as
+  one polyline through their 8 points (how the data was recorded), 0.7 of the pad tall.
+
+And, as before, sets that are not real handwriting:
 
 1. mnist: the MNIST test set (10,000; the training split is never read), each 28x28 digit
    re-rendered larger (140, 210 or 280 px; black ink on transparency, as the pad holds it, or
@@ -15,7 +29,8 @@ Three sets, none of them used in training:
 3. uploaded: 550 photos and scans of paper from the same generator (another seed and mix),
    given to the page's file input one by one; the answer is the digit the page shows.
 
-Prints accuracy per set and per class (and how often the page gave no answer), writes a JSON
+Prints, per set and page, accuracy overall and per class, how often no digit was shown, how
+often the page said "not sure", and how often it was wrong while sure; writes a JSON
 of the results (every item's answer included) and a confusion-matrix PNG per set under
 benchmarks/results/ (or --out), and prints their paths. `--limit N` takes the first N items of
 each set (items cycle through the classes, so a prefix is balanced) for a quick run.
@@ -25,9 +40,11 @@ from __future__ import annotations
 
 import argparse
 import base64
+import io
 import json
 import logging
 import platform
+import random
 import subprocess
 import sys
 import time
@@ -44,11 +61,21 @@ from app import create_app
 from benchmarks import realworld_data
 from tests.drawing import pad_box, prediction_seq, shown_after, to_page
 from tests.support import CHROMIUM_ARGS, chromium_executable, ensure_web_runtime, serve
+from training import handwriting
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 MNIST_DIR = ROOT.parent / "shared" / "data" / "mnist"
-SETS = ("mnist", "drawn", "uploaded")
+SETS = ("scans", "scans-photo", "pen", "mnist", "drawn", "uploaded")
+REAL_SETS = ("scans", "scans-photo", "pen")
+# The two pages every set runs on: the product, and plain normalization in JavaScript.
+PAGES = {"page": "/", "baseline": "/?recognizer=baseline"}
+WORKERS = {"page": "/js/worker.js", "baseline": "/baseline/worker.js"}
+# Scans as uploaded, cycled: (px per bit, px added per stroke side, white margin share).
+SCAN_VARIANTS = ((1, 0, 0.0), (4, 0, 0.0), (4, 0, 0.15), (8, 0, 0.1), (8, 3, 0.1), (8, 6, 0.0))
+# Scans photographed on paper, cycled (a photo shows paper around the digit).
+SCAN_PHOTO_VARIANTS = ((4, 0, 0.3), (8, 0, 0.3), (8, 4, 0.25))
+SCAN_PHOTO_SEED = 2026
 CLASSES = realworld_data.CLASSES
 NO_ANSWER = "none"  # the page showed no digit (nothing recognized, an error, a timeout)
 VIEWPORT = {"width": 1000, "height": 800}
@@ -62,8 +89,8 @@ MNIST_IN_FLIGHT = 3  # requests queued at the worker: it never waits for the nex
 PROGRESS_EVERY = 50
 
 # A second instance of the page's own worker, started from the page (same origin, same CSP).
-START_WORKER = """async () => {
-  const worker = new Worker('/js/worker.js', { type: 'module' });
+START_WORKER = """async (url) => {
+  const worker = new Worker(url, { type: 'module' });
   await new Promise((resolve, reject) => {
     worker.addEventListener('message', ({ data }) => {
       if (data.type !== 'status') return;
@@ -162,8 +189,10 @@ def open_page(browser, url: str) -> Page:
     return page
 
 
-def run_mnist(browser, url: str, limit: int | None, mnist_dir: Path) -> list[Record]:
-    """The test split through a second copy of the page's worker, in batches."""
+def run_mnist(
+    browser, url: str, limit: int | None, mnist_dir: Path, worker: str = WORKERS["page"]
+) -> list[Record]:
+    """The test split through a second copy of the page's worker (or `worker`), in batches."""
     from training import mnist  # TensorFlow-free; imported here so other sets skip NumPy IO
 
     try:
@@ -173,7 +202,7 @@ def run_mnist(browser, url: str, limit: int | None, mnist_dir: Path) -> list[Rec
     images, labels = data.test_images, data.test_labels
     count = len(labels) if limit is None else min(limit, len(labels))
     page = open_page(browser, url)
-    page.evaluate(START_WORKER)
+    page.evaluate(START_WORKER, worker)
     records: list[Record] = []
     started = time.perf_counter()
     for first in range(0, count, MNIST_BATCH):
@@ -254,13 +283,65 @@ def give_drawing(page: Page, item: Record) -> Record:
 
 def give_upload(page: Page, item: Record) -> Record:
     seq = prediction_seq(page)
-    page.get_by_test_id("upload").set_input_files(realworld_data.UPLOADS_DIR / item["file"])
+    upload = item.get("payload") or realworld_data.UPLOADS_DIR / item["file"]
+    page.get_by_test_id("upload").set_input_files(upload)
     page.wait_for_function(ANSWER_OR_ERROR, arg=seq, timeout=ANSWER_TIMEOUT_MS)
     message = page.get_by_test_id("message")
     outcome: Record = {"file": item["file"], "kind": item["kind"], **shown_answer(page)}
+    outcome.update({key: item[key] for key in ("source_index",) if key in item})
     if message.get_attribute("data-kind") == "error":
         outcome.update(answer=NO_ANSWER, status=f"error: {message.inner_text()}")
     return outcome
+
+
+def png(image: Image.Image, name: str) -> dict[str, Any]:
+    """An in-memory file for the file input."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return {"name": name, "mimeType": "image/png", "buffer": buffer.getvalue()}
+
+
+def scan_items(limit: int | None, photographed: bool) -> list[Record]:
+    """The held-out scans as uploads: black on white, or photographed on paper."""
+    scans = handwriting.part(handwriting.load_scans(), "held_out")[:limit]
+    variants = SCAN_PHOTO_VARIANTS if photographed else SCAN_VARIANTS
+    rng = random.Random(SCAN_PHOTO_SEED)
+    items = []
+    for number, scan in enumerate(scans):
+        scale, thickness, margin = variants[number % len(variants)]
+        image = handwriting.scan_image(scan, scale=scale, thickness=thickness, margin=margin)
+        if photographed:
+            image = handwriting.photographed(image, rng)
+        kind = f"x{scale} +{thickness}px margin {margin:g}" + (" photo" if photographed else "")
+        name = f"scan-{number:04d}.png"
+        items.append(
+            {"label": str(scan.label), "file": name, "kind": kind, "payload": png(image, name)}
+        )
+    return items
+
+
+def pen_items(limit: int | None) -> list[Record]:
+    """The held-out pen trajectories as strokes on the pad (one polyline each)."""
+    trajectories = handwriting.part(handwriting.load_pen(), "held_out")[:limit]
+    return [
+        {"label": str(t.label), "style": "pendigits", "strokes": [handwriting.pad_stroke(t)]}
+        for t in trajectories
+    ]
+
+
+def run_real(browser, url: str, name: str, limit: int | None) -> list[Record]:
+    """One of REAL_SETS through the page at `url`."""
+    try:
+        if name == "pen":
+            items, give = pen_items(limit), give_drawing
+        else:
+            items, give = scan_items(limit, photographed=name == "scans-photo"), give_upload
+    except handwriting.HandwritingError as error:
+        raise BenchmarkError(str(error)) from error
+    page = open_page(browser, url)
+    records = run_items(page, items, name, give)
+    page.close()
+    return records
 
 
 def run_drawn(browser, url: str, limit: int | None) -> list[Record]:
@@ -302,11 +383,20 @@ def summarize(records: list[Record]) -> dict[str, Any]:
             "no_answer": row[-1],
         }
     correct = sum(record["answer"] == record["label"] for record in records)
+    # "Not sure" is only known where the page showed a digit (the MNIST set reads the worker).
+    judged = [record for record in records if "uncertain" in record]
+    not_sure = sum(bool(record["uncertain"]) for record in judged)
+    wrong_while_sure = sum(
+        record["answer"] not in (NO_ANSWER, record["label"]) and not record["uncertain"]
+        for record in judged
+    )
     return {
         "n": len(records),
         "correct": correct,
         "accuracy": correct / len(records) if records else None,
         "no_answer": sum(record["answer"] == NO_ANSWER for record in records),
+        "not_sure": not_sure / len(judged) if judged else None,
+        "wrong_while_sure": wrong_while_sure / len(judged) if judged else None,
         "per_class": per_class,
         "confusion_columns": columns,
         "confusion": confusion,
@@ -318,18 +408,22 @@ def percent(value: float | None) -> str:
 
 
 def print_table(summaries: dict[str, dict[str, Any]]) -> None:
-    header = f"{'set':9} {'n':>6} {'acc %':>6} {'none':>5} | " + " ".join(
-        f"{label:>5}" for label in CLASSES
+    """One row per set and page ("set/page" keys): accuracy, no digit shown, "not sure",
+    wrong while sure (% of answers), and accuracy per true digit."""
+    header = (
+        f"{'set/page':22} {'n':>6} {'acc %':>6} {'none':>5} {'unsure':>6} {'wrong':>6} | "
+        + " ".join(f"{label:>5}" for label in CLASSES)
     )
-    print(header + "   (accuracy % per true digit)")
+    print(header + "   (unsure: 'not sure' %; wrong: wrong while sure %; then % per digit)")
     print("-" * len(header))
     for name, summary in summaries.items():
         classes = " ".join(
             f"{percent(summary['per_class'][label]['accuracy']):>5}" for label in CLASSES
         )
         print(
-            f"{name:9} {summary['n']:6d} {percent(summary['accuracy']):>6} "
-            f"{summary['no_answer']:5d} | {classes}"
+            f"{name:22} {summary['n']:6d} {percent(summary['accuracy']):>6} "
+            f"{summary['no_answer']:5d} {percent(summary['not_sure']):>6} "
+            f"{percent(summary['wrong_while_sure']):>6} | {classes}"
         )
 
 
@@ -384,12 +478,17 @@ def git_state() -> dict[str, Any]:
     return {"commit": git("rev-parse", "HEAD"), "uncommitted_served_files": changed}
 
 
-def parse_sets(text: str) -> list[str]:
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = sorted(set(names) - set(SETS))
-    if unknown or not names:
-        raise argparse.ArgumentTypeError(f"sets are a comma-separated subset of {','.join(SETS)}")
-    return names
+def parse_names(choices: Sequence[str]) -> Callable[[str], list[str]]:
+    def parse(text: str) -> list[str]:
+        names = [name.strip() for name in text.split(",") if name.strip()]
+        unknown = sorted(set(names) - set(choices))
+        if unknown or not names:
+            raise argparse.ArgumentTypeError(
+                f"a comma-separated subset of {','.join(choices)}, not {text!r}"
+            )
+        return names
+
+    return parse
 
 
 def positive(text: str) -> int:
@@ -401,7 +500,10 @@ def positive(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sets", type=parse_sets, default=list(SETS), help=",".join(SETS))
+    parser.add_argument("--sets", type=parse_names(SETS), default=list(SETS), help=",".join(SETS))
+    parser.add_argument(
+        "--pages", type=parse_names(tuple(PAGES)), default=list(PAGES), help=",".join(PAGES)
+    )
     parser.add_argument("--limit", type=positive, help="first N items of each set")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="results directory")
     parser.add_argument("--mnist", type=Path, default=MNIST_DIR, help="MNIST IDX directory")
@@ -417,13 +519,20 @@ def main(argv: list[str] | None = None) -> int:
         )
         try:
             for name in args.sets:
-                print(f"{name}...", file=sys.stderr)
-                if name == "mnist":
-                    records[name] = run_mnist(browser, url + "/", args.limit, args.mnist)
-                elif name == "drawn":
-                    records[name] = run_drawn(browser, url + "/", args.limit)
-                else:
-                    records[name] = run_uploaded(browser, url + "/", args.limit)
+                for page_name in args.pages:
+                    key = f"{name}/{page_name}"
+                    print(f"{key}...", file=sys.stderr)
+                    page_url = url + PAGES[page_name]
+                    if name == "mnist":
+                        records[key] = run_mnist(
+                            browser, page_url, args.limit, args.mnist, WORKERS[page_name]
+                        )
+                    elif name == "drawn":
+                        records[key] = run_drawn(browser, page_url, args.limit)
+                    elif name == "uploaded":
+                        records[key] = run_uploaded(browser, page_url, args.limit)
+                    else:
+                        records[key] = run_real(browser, page_url, name, args.limit)
         except BenchmarkError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
@@ -452,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
     json_path.write_text(json.dumps(report, indent=1) + "\n")
     print(f"results: {json_path}")
     for name, summary in summaries.items():
-        png_path = args.out / f"realworld-{name}-confusion.png"
+        png_path = args.out / f"realworld-{name.replace('/', '-')}-confusion.png"
         confusion_png(name, summary, png_path)
         print(f"confusion matrix: {png_path}")
     return 0

@@ -29,9 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
+from training import data
+
 DEFAULT_MODEL = Path("training/artifacts/model.keras")
 DEFAULT_OUT_DIR = Path("site/model")
-DEFAULT_DATA_DIR = Path("../shared/data/mnist")
+DEFAULT_DATA_DIR = data.DEFAULT_MNIST_DIR
 QUANTIZATIONS = ("uint8", "float16", "none")
 DEFAULT_QUANTIZATION = "uint8"
 # One shard: the model is small, and one request beats several.
@@ -101,7 +103,6 @@ def main(argv: list[str] | None = None) -> int:
     from tensorflowjs.converters import tf_saved_model_conversion_v2 as converter
 
     from training import mnist
-    from training.train import to_model_input
 
     model = keras.saving.load_model(args.model)
     input_name = model.inputs[0].name
@@ -136,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.test_limit is not None:
             images, labels = images[: args.test_limit], labels[: args.test_limit]
         quantize_roundtrip(model, args.quantize)
-        predicted = model.predict(to_model_input(images), batch_size=1000, verbose=0)
+        predicted = model.predict(data.to_model_input(images), batch_size=1000, verbose=0)
         exported_accuracy = float((np.argmax(predicted, axis=1) == labels).mean())
         print(f"exported ({args.quantize}) test accuracy: {exported_accuracy:.4%}")
 

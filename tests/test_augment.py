@@ -177,23 +177,33 @@ def test_dataset_is_reproducible_and_epochs_differ(digits: np.ndarray) -> None:
     assert not np.allclose(first[0], first[2])
 
 
-def test_threshold_rule_flags_answers_that_are_often_wrong() -> None:
+def test_threshold_is_the_smallest_that_keeps_sure_answers_right_on_every_set() -> None:
     rng = np.random.default_rng(0)
-    count = 4000
-    top = rng.uniform(0.3, 1.0, count)
-    labels = np.zeros(count, int)
-    # Right with probability = confidence: a perfectly calibrated model.
-    right = rng.uniform(size=count) < top
-    # The top class gets `top`, the nine others share the rest (each below 0.3 / 0.7 * 9).
-    probabilities = np.repeat(((1 - top) / 9)[:, np.newaxis], 10, axis=1)
-    probabilities[np.arange(count), np.where(right, 0, 1)] = top
-    threshold = calibrate.choose_threshold(probabilities, labels, ceiling=0.8)
-    # Flagged answers (confidence below t) are right (0.3 + t) / 2 of the time: with a 0.8
-    # ceiling every candidate qualifies (0.99), with 0.6 only t <= 0.9.
-    stricter = calibrate.choose_threshold(probabilities, labels, ceiling=0.6)
-    assert threshold == 0.99
-    assert 0.85 <= stricter <= 0.92
-    summary = calibrate.summarize(top, right, stricter)
-    assert summary["accuracy_below"] <= 0.6
+
+    def calibrated_set(count: int, low: float) -> tuple[np.ndarray, np.ndarray]:
+        """A perfectly calibrated model: right with probability = its top probability."""
+        top = rng.uniform(low, 1.0, count)
+        right = rng.uniform(size=count) < top
+        probabilities = np.repeat(((1 - top) / 9)[:, np.newaxis], 10, axis=1)
+        probabilities[np.arange(count), np.where(right, 0, 1)] = top
+        return probabilities, np.zeros(count, int)
+
+    easy, hard = calibrated_set(4000, 0.9), calibrated_set(4000, 0.3)
+
+    def wrong_while_sure(probabilities: np.ndarray, labels: np.ndarray, threshold: float):
+        top = probabilities.max(axis=1)
+        return ((probabilities.argmax(axis=1) != labels) & (top >= threshold)).mean()
+
+    threshold = calibrate.choose_threshold([easy, hard], target=0.01)
+    assert max(wrong_while_sure(*data, threshold) for data in (easy, hard)) <= 0.01
+    # The smallest such: one step lower breaks the target on some set.
+    lower = calibrate.CANDIDATES[list(calibrate.CANDIDATES).index(threshold) - 1]
+    assert max(wrong_while_sure(*data, lower) for data in (easy, hard)) > 0.01
+    # The harder set decides: alone, the easy one needs a lower threshold.
+    assert calibrate.choose_threshold([easy], target=0.01) < threshold
+    summary = calibrate.summarize(hard[0].max(axis=1), hard[0].argmax(axis=1) == hard[1], threshold)
+    assert summary["wrong_while_sure"] <= 0.01
     with pytest.raises(ValueError):
-        calibrate.choose_threshold(probabilities, labels[:-1])
+        calibrate.choose_threshold([(hard[0], hard[1][:-1])])
+    with pytest.raises(ValueError):
+        calibrate.choose_threshold([])

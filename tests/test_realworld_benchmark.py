@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from benchmarks import realworld, realworld_data
+from training import handwriting
 
 ROOT = Path(__file__).resolve().parent.parent
 MIN_PER_CLASS = 50
@@ -21,7 +22,9 @@ MAX_DATA_BYTES = 6_000_000
 # Uploads regenerated in full here (all of them take half a minute): the first two rounds of
 # classes and a spread through the rest.
 SAMPLED_UPLOADS = [*range(20), *range(20, 550, 53)]
-SMOKE_TIMEOUT_S = 240  # cold start of Pyodide twice on a busy 2-core machine, plus 4 items
+# Eight page starts (four sets, each on the page and the baseline) on a busy 2-core machine,
+# Pyodide cold every time, plus 16 items.
+SMOKE_TIMEOUT_S = 480
 
 
 def test_drawn_items_are_reproducible_and_seed_dependent() -> None:
@@ -90,13 +93,15 @@ def test_uploads_are_balanced_readable_and_small() -> None:
 
 def test_summary_counts_answers_per_true_digit() -> None:
     records = [
-        {"label": "1", "answer": "1"},
-        {"label": "1", "answer": "7"},
-        {"label": "7", "answer": realworld.NO_ANSWER},
-        {"label": "7", "answer": "7"},
+        {"label": "1", "answer": "1", "uncertain": False},
+        {"label": "1", "answer": "7", "uncertain": False},
+        {"label": "7", "answer": realworld.NO_ANSWER, "uncertain": False},
+        {"label": "7", "answer": "7", "uncertain": True},
     ]
     summary = realworld.summarize(records)
     assert summary["accuracy"] == 0.5 and summary["no_answer"] == 1
+    # Of four answers one said "not sure"; one was wrong and said as sure (no digit is neither).
+    assert summary["not_sure"] == 0.25 and summary["wrong_while_sure"] == 0.25
     assert summary["per_class"]["1"] == {"n": 2, "correct": 1, "accuracy": 0.5, "no_answer": 0}
     assert summary["per_class"]["0"]["accuracy"] is None
     assert summary["confusion"][1][7] == 1 and summary["confusion"][7][-1] == 1
@@ -107,9 +112,23 @@ def test_unknown_set_is_refused() -> None:
         realworld.main(["--sets", "mnist,photos"])
 
 
+def test_real_sets_are_the_held_out_digits_only() -> None:
+    scans = realworld.scan_items(None, photographed=False)
+    pen = realworld.pen_items(None)
+    held_scans = handwriting.part(handwriting.load_scans(), "held_out")
+    held_pen = handwriting.part(handwriting.load_pen(), "held_out")
+    assert [item["label"] for item in scans] == [str(scan.label) for scan in held_scans]
+    assert [item["label"] for item in pen] == [str(t.label) for t in held_pen]
+    # Every variant is used, and each upload is a real PNG.
+    kinds = {item["kind"] for item in scans}
+    assert len(kinds) == len(realworld.SCAN_VARIANTS)
+    assert scans[0]["payload"]["buffer"].startswith(b"\x89PNG")
+
+
 @pytest.mark.browser
 def test_documented_command_runs_a_few_items(tmp_path: Path) -> None:
-    command = ["-m", "benchmarks.realworld", "--sets", "mnist,drawn", "--limit", "2"]
+    sets = ("scans", "scans-photo", "pen", "mnist")
+    command = ["-m", "benchmarks.realworld", "--sets", ",".join(sets), "--limit", "2"]
     done = subprocess.run(
         [sys.executable, *command, "--out", str(tmp_path)],
         cwd=ROOT,
@@ -118,15 +137,16 @@ def test_documented_command_runs_a_few_items(tmp_path: Path) -> None:
         timeout=SMOKE_TIMEOUT_S,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    rows = [f"{name}/{page}" for name in sets for page in realworld.PAGES]
     table = {line.split()[0]: line.split() for line in done.stdout.splitlines() if line.strip()}
-    assert table["mnist"][1] == "2" and table["drawn"][1] == "2"
+    assert all(table[row][1] == "2" for row in rows)
     report = json.loads((tmp_path / "realworld.json").read_text())
-    assert {name: len(found["items"]) for name, found in report["sets"].items()} == {
-        "mnist": 2,
-        "drawn": 2,
-    }
-    for name in ("mnist", "drawn"):
-        assert (tmp_path / f"realworld-{name}-confusion.png").stat().st_size > 0
-        assert f"realworld-{name}-confusion.png" in done.stdout
-        answers = [item["answer"] for item in report["sets"][name]["items"]]
+    assert {name: len(found["items"]) for name, found in report["sets"].items()} == dict.fromkeys(
+        rows, 2
+    )
+    for row in rows:
+        png = f"realworld-{row.replace('/', '-')}-confusion.png"
+        assert (tmp_path / png).stat().st_size > 0
+        assert png in done.stdout
+        answers = [item["answer"] for item in report["sets"][row]["items"]]
         assert all(answer in (*realworld.CLASSES, realworld.NO_ANSWER) for answer in answers)

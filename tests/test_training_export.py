@@ -16,10 +16,10 @@ import pytest
 from app import create_app
 from export import tfjs
 from tests.support import serve
-from training import mnist, train
+from training import data, mnist, train
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-MNIST_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+MNIST_DIR = data.DEFAULT_MNIST_DIR
 TRAIN_IMAGES = 400
 TEST_IMAGES = 200
 COMPARED_IMAGES = 64
@@ -50,18 +50,29 @@ def trained(tmp_path_factory) -> Path:
 def test_training_writes_model_and_metrics(trained: Path) -> None:
     metrics = json.loads((trained / "metrics.json").read_text())
     assert (trained / "model.keras").is_file()
-    assert metrics["train_images"] + metrics["validation_images"] == TRAIN_IMAGES
+    real_images = sum(metrics["real_train_images"].values())
+    assert metrics["train_images"] + metrics["validation_images"] - real_images == TRAIN_IMAGES
     assert metrics["test_images"] == TEST_IMAGES
     assert 0.0 <= metrics["test_accuracy"] <= 1.0
     assert set(metrics["per_class_accuracy"]) <= {str(digit) for digit in range(10)}
     assert metrics["epochs"] == 1
     assert metrics["augmentation"] is not None  # the shipped recipe augments by default
     uncertainty = metrics["uncertainty"]
-    assert 0.3 <= uncertainty["uncertain_below"] <= 0.99
+    assert 0.3 <= uncertainty["uncertain_below"] <= 0.999
     held_out = TRAIN_IMAGES // 10
-    assert uncertainty["data"]["validation_images"] == held_out
-    assert uncertainty["data"]["distorted_validation_images"] == held_out
-    assert 0.0 <= uncertainty["on_all"]["share_flagged"] <= 1.0
+    # Calibrated on MNIST's validation images and the real handwriting's validation parts.
+    assert uncertainty["data"]["validation"] == held_out
+    assert uncertainty["data"]["distorted_validation"] == held_out
+    assert uncertainty["data"]["real_pen_validation"] > 0
+    assert uncertainty["data"]["real_scan_validation"] > 0
+    for name in ("validation", "real_pen_validation", "real_scan_validation"):
+        assert 0.0 <= uncertainty["on"][name]["share_flagged"] <= 1.0
+    # The train parts of the real files joined MNIST's training images.
+    assert metrics["real_train_images"]["pen"] > 0 and metrics["real_train_images"]["scan"] > 0
+    assert set(metrics["real_validation_accuracy"]) == {
+        "real_pen_validation",
+        "real_scan_validation",
+    }
     assert metrics["seed"] == train.DEFAULT_SEED
     assert set(metrics["data_sha256"]) == {name for name, _ in mnist.FILES.values()}
 
@@ -105,8 +116,8 @@ def test_exported_model_in_the_browser_matches_keras(
 
     import keras
 
-    data = mnist.load(MNIST_DIR, allow_download=False)
-    inputs = train.to_model_input(data.test_images[-COMPARED_IMAGES:])
+    test_images = mnist.load(MNIST_DIR, allow_download=False).test_images
+    inputs = data.to_model_input(test_images[-COMPARED_IMAGES:])
     expected = keras.saving.load_model(trained / "model.keras").predict(inputs, verbose=0)
 
     with serve(create_app({"SITE_DIR": site})) as url:

@@ -3,17 +3,16 @@
     python -m training.calibrate [--model training/artifacts/model.keras]
 
 The page's rule: "if the top probability is below THRESHOLD, say 'not sure' and show the top
-two". The threshold comes from data the model never trained on: the 5,000 validation images
-plus a distorted copy of them (training/augment.py with a seed training never uses), because
-real drawings are harder than MNIST and a threshold tuned on clean digits alone would almost
-never fire.
+two". What a user must be able to trust is an answer given as sure, so the threshold is chosen
+on data the model never trained on, real handwriting included: the 5,000 MNIST validation
+images and the validation parts of the real pen and scan files (training/handwriting.py; the
+held-out parts the benchmark reports are never used here). A distorted copy of the MNIST
+validation images (training/augment.py, a seed training never uses) is reported beside them.
 
-Criterion: the LARGEST threshold at which the flagged answers (top probability below it) are
-still right at most FLAGGED_ACCURACY_CEILING of the time. So whenever the page says "not
-sure", at least one such answer in five really is wrong and the runner-up is worth showing,
-while as many errors as that allows are flagged. (Raising the threshold further would mostly
-flag answers that are right.) The share flagged and the share of errors caught are recorded
-next to it, on the same data, so the trade-off is visible.
+Criterion: the SMALLEST threshold at which, on every calibration set, the answers given as sure
+(top probability at or above it) and wrong are at most WRONG_WHILE_SURE of all its answers. So
+"sure" keeps its promise on real handwriting as on MNIST, and no more answers are flagged than
+that needs. The share flagged and the share of errors caught are recorded next to it, per set.
 
 Run alone it recomputes the uncertainty of a saved model and updates its metrics.json.
 """
@@ -23,20 +22,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
-# Flagged answers must be right at most this often (see the module docstring).
-FLAGGED_ACCURACY_CEILING = 0.8
-# Candidate thresholds: a hundredth is as fine as a user could notice, and the search range
-# keeps the rule meaningful (below 0.3 a ten-way softmax is never that unsure about its top).
-CANDIDATES = np.round(np.arange(0.30, 0.9901, 0.01), 2)
+# Answers given as sure and wrong: at most this share of all answers on each calibration set.
+# Below the product's 1% target, so that the held-out sets (other digits) keep within it.
+WRONG_WHILE_SURE = 0.006
+# Candidate thresholds: hundredths up to 0.99, then finer steps towards 1 (a model trained
+# with softmax is often 0.99+ sure of a wrong answer on handwriting it never saw).
+CANDIDATES = np.concatenate(
+    [np.round(np.arange(0.30, 0.9901, 0.01), 2), np.array([0.995, 0.998, 0.999])]
+)
 # First seed component of the distorted validation copy; training uses (--seed, step) with
 # --seed 1234 by default, so this stream is disjoint from anything training saw.
 DISTORTION_SEED = 777_777
-DEFAULT_MODEL = Path("training/artifacts/model.keras")
-DEFAULT_DATA_DIR = Path("../shared/data/mnist")
+DEFAULT_MODEL = Path(__file__).resolve().parent / "artifacts" / "model.keras"
 
 
 def summarize(top_probability: np.ndarray, correct: np.ndarray, threshold: float) -> dict:
@@ -44,7 +46,10 @@ def summarize(top_probability: np.ndarray, correct: np.ndarray, threshold: float
     flagged = top_probability < threshold
     errors = ~correct
     return {
+        "n": len(correct),
+        "accuracy": float(correct.mean()) if len(correct) else None,
         "share_flagged": float(flagged.mean()),
+        "wrong_while_sure": float((errors & ~flagged).mean()),
         "share_of_errors_flagged": float(flagged[errors].mean()) if errors.any() else None,
         "share_of_correct_flagged": float(flagged[correct].mean()) if correct.any() else None,
         "accuracy_below": float(correct[flagged].mean()) if flagged.any() else None,
@@ -55,66 +60,72 @@ def summarize(top_probability: np.ndarray, correct: np.ndarray, threshold: float
 
 
 def choose_threshold(
-    probabilities: np.ndarray, labels: np.ndarray, ceiling: float = FLAGGED_ACCURACY_CEILING
+    sets: list[tuple[np.ndarray, np.ndarray]], target: float = WRONG_WHILE_SURE
 ) -> float:
-    """The largest candidate threshold whose flagged answers are right at most ``ceiling`` of
-    the time; the smallest candidate when none qualifies (the model is then rarely unsure)."""
-    probabilities = np.asarray(probabilities)
-    labels = np.asarray(labels)
-    if probabilities.ndim != 2 or len(probabilities) != len(labels) or not len(labels):
-        raise ValueError("need probabilities [N, classes] and N labels, N > 0")
-    if not 0.0 < ceiling < 1.0:
-        raise ValueError(f"ceiling must be in (0, 1), got {ceiling}")
-    top = probabilities.max(axis=1)
-    correct = probabilities.argmax(axis=1) == labels
-    best = float(CANDIDATES[0])
+    """The smallest candidate threshold at which, on every (probabilities [N, classes],
+    labels [N]) set, sure-and-wrong answers are at most ``target`` of its answers; the largest
+    candidate when none is (then the model is often sure and wrong, and flags all it can)."""
+    if not sets:
+        raise ValueError("need at least one calibration set")
+    if not 0.0 <= target < 1.0:
+        raise ValueError(f"target must be in [0, 1), got {target}")
+    checked = []
+    for probabilities, labels in sets:
+        probabilities, labels = np.asarray(probabilities), np.asarray(labels)
+        if probabilities.ndim != 2 or len(probabilities) != len(labels) or not len(labels):
+            raise ValueError("need probabilities [N, classes] and N labels, N > 0")
+        checked.append((probabilities.max(axis=1), probabilities.argmax(axis=1) != labels))
     for threshold in CANDIDATES:
-        flagged = top < threshold
-        if flagged.any() and correct[flagged].mean() <= ceiling:
-            best = float(threshold)
-    return best
+        if all((wrong & (top >= threshold)).mean() <= target for top, wrong in checked):
+            return float(threshold)
+    return float(CANDIDATES[-1])
 
 
-def calibrate(model, x_validation: np.ndarray, y_validation: np.ndarray) -> dict:
-    """Pick the threshold on validation + its distorted copy; report it per data set."""
+def calibrate(model, sets: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> dict:
+    """Pick the threshold on ``sets`` (name -> (images [N, 28, 28, 1], labels); the first is
+    MNIST's validation images, of which a distorted copy is reported too)."""
     from training import augment
 
-    distorted = augment.distorted_copy(x_validation, DISTORTION_SEED)
-    images = np.concatenate([x_validation, distorted])
-    labels = np.concatenate([y_validation, y_validation])
-    probabilities = model.predict(images, batch_size=1000, verbose=0)
-    threshold = choose_threshold(probabilities, labels)
-    top = probabilities.max(axis=1)
-    correct = probabilities.argmax(axis=1) == labels
-    n = len(y_validation)
+    predicted = {
+        name: (model.predict(images, batch_size=1000, verbose=0), np.asarray(labels))
+        for name, (images, labels) in sets.items()
+    }
+    threshold = choose_threshold(list(predicted.values()))
+    first_images, first_labels = next(iter(sets.values()))
+    distorted = augment.distorted_copy(first_images, DISTORTION_SEED)
+    predicted["distorted_validation"] = (
+        model.predict(distorted, batch_size=1000, verbose=0),
+        np.asarray(first_labels),
+    )
+
+    def summary(probabilities: np.ndarray, labels: np.ndarray) -> dict:
+        correct = probabilities.argmax(axis=1) == labels
+        return summarize(probabilities.max(axis=1), correct, threshold)
+
     return {
         "uncertain_below": threshold,
         "rule": (
             "say 'not sure' and show the top two when the top probability is below uncertain_below"
         ),
         "criterion": (
-            "largest threshold (0.30..0.99, step 0.01) at which the flagged answers are right "
-            f"at most {FLAGGED_ACCURACY_CEILING:.0%} of the time"
+            "smallest threshold (0.30..0.99 by 0.01, then 0.995, 0.998, 0.999) at which sure and "
+            f"wrong answers are at most {WRONG_WHILE_SURE:.1%} of the answers on every set of "
+            f"{', '.join(sets)}"
         ),
-        "data": {
-            "validation_images": n,
-            "distorted_validation_images": n,
-            "distortion": f"training/augment.py DEFAULT_CONFIG, seed ({DISTORTION_SEED}, chunk)",
-        },
-        "accuracy": {
-            "validation": float(correct[:n].mean()),
-            "distorted_validation": float(correct[n:].mean()),
-        },
-        "on_all": summarize(top, correct, threshold),
-        "on_validation": summarize(top[:n], correct[:n], threshold),
-        "on_distorted_validation": summarize(top[n:], correct[n:], threshold),
+        "data": {name: len(labels) for name, (_, labels) in sets.items()}
+        | {"distorted_validation": len(first_labels)},
+        "distortion": f"training/augment.py DEFAULT_CONFIG, seed ({DISTORTION_SEED}, chunk)",
+        "on": {name: summary(*values) for name, values in predicted.items()},
     }
 
 
 def main(argv: list[str] | None = None) -> int:
+    from training import data
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument("--data", type=Path, default=data.DEFAULT_MNIST_DIR)
+    parser.add_argument("--real-data", type=Path, default=data.DEFAULT_REAL_DIR)
     args = parser.parse_args(argv)
     if not args.model.is_file():
         print(f"error: no model at {args.model}", file=sys.stderr)
@@ -122,12 +133,16 @@ def main(argv: list[str] | None = None) -> int:
     import keras
 
     from training import mnist
-    from training.train import VALIDATION_SIZE, to_model_input
 
-    data = mnist.load(args.data, allow_download=False)
+    mnist_data = mnist.load(args.data, allow_download=False)
+    _, _, validation_images, validation_labels = data.mnist_split(
+        mnist_data.train_images, mnist_data.train_labels
+    )
+    sets = {"validation": (data.to_model_input(validation_images), validation_labels)}
+    for source, (images, labels) in data.real_part("validation", directory=args.real_data).items():
+        sets[f"real_{source}_validation"] = (data.to_model_input(images), labels)
     model = keras.saving.load_model(args.model)
-    x_validation = to_model_input(data.train_images[-VALIDATION_SIZE:])
-    uncertainty = calibrate(model, x_validation, data.train_labels[-VALIDATION_SIZE:])
+    uncertainty = calibrate(model, sets)
     print(json.dumps(uncertainty, indent=2))
     metrics_path = args.model.with_name("metrics.json")
     metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}

@@ -1,0 +1,66 @@
+"""The data the training scripts share: where it lives, how it is split, what the model sees.
+
+`train.py`, `calibrate.py` and `export/tfjs.py` import this module (never each other), so the
+held-out validation images and the conversion to model inputs are the same for all of them.
+
+* MNIST (``../shared/data/mnist``): the last ``VALIDATION_SIZE`` training images validate,
+  the rest train; the test set is touched only once, after training.
+* Real handwriting (``../shared/data/uci-digits``, training/handwriting.py): each file's train
+  part is rendered ``REAL_VARIANTS`` times (sizes, pens, resolutions) and put through the
+  page's own preprocessing; its validation part, rendered once as given, validates and
+  calibrates; its held-out part is left to the benchmark.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from training import handwriting
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MNIST_DIR = ROOT.parent / "shared" / "data" / "mnist"
+DEFAULT_REAL_DIR = handwriting.DEFAULT_DIR
+# 5,000 of the 60,000 training images are held out to watch for over-fitting epoch by epoch.
+VALIDATION_SIZE = 5000
+# Renderings of each real training digit: the train parts hold 4,496 trajectories and 1,160
+# scans, so 3 renderings add about 17,000 images to MNIST's 55,000 (a quarter of the batches).
+REAL_VARIANTS = 3
+REAL_SEED = 20_261_127
+
+
+def to_model_input(images: np.ndarray) -> np.ndarray:
+    """uint8 N x 28 x 28 -> float32 N x 28 x 28 x 1 in [0, 1], what py/ produces in the page."""
+    return (images.astype("float32") / 255.0)[..., np.newaxis]
+
+
+def mnist_split(images: np.ndarray, labels: np.ndarray):
+    """(train images, train labels, validation images, validation labels) of MNIST's training
+    set: the last VALIDATION_SIZE images (a tenth of a small set) validate."""
+    validation_size = min(VALIDATION_SIZE, len(images) // 10)
+    return (
+        images[:-validation_size],
+        labels[:-validation_size],
+        images[-validation_size:],
+        labels[-validation_size:],
+    )
+
+
+def real_part(
+    part: str, *, directory: Path = DEFAULT_REAL_DIR, limit: int | None = None
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """One part of the real files as uint8 model inputs, per source: {"pen": (images [N, 28,
+    28], labels), "scan": ...}. The train part is rendered REAL_VARIANTS times per digit; the
+    others once, as given. ``limit``: at most that many digits of each file (smoke tests)."""
+    variants = REAL_VARIANTS if part == "train" else 0
+    inputs, labels, sources = handwriting.training_inputs(
+        part, variants=variants, seed=REAL_SEED, directory=directory, limit=limit
+    )
+    images = np.rint(np.asarray(inputs, dtype=np.float32).reshape(-1, 28, 28) * 255)
+    images = images.astype(np.uint8)
+    labels_array, sources_array = np.asarray(labels, dtype=np.uint8), np.asarray(sources)
+    return {
+        source: (images[sources_array == source], labels_array[sources_array == source])
+        for source in ("pen", "scan")
+    }
