@@ -13,6 +13,7 @@ import random
 import time
 
 import pytest
+from digits import preprocess
 from digits.preprocess import MNIST_SIZE, NothingToRecognize, to_model_input
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -149,3 +150,40 @@ def test_cost_per_megapixel_is_bounded(image: tuple[bytes, int, int]) -> None:
     check(data, width, height)
     elapsed = time.thread_time() - started
     assert elapsed / (width * height / 1e6) < MAX_SECONDS_PER_MEGAPIXEL
+
+
+# --- the documented limits ------------------------------------------------------------------
+
+STRIP_SECONDS = 1.0  # CPU time for the longest strip the library takes, noise in every pixel
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [(1, preprocess.MAX_SIDE), (preprocess.MAX_SIDE, 1), (2, preprocess.MAX_SIDE), (7, 4096)],
+)
+def test_the_longest_strips_are_cheap(width: int, height: int) -> None:
+    noise = random.Random(width * height).randbytes(4 * width * height)
+    started = time.thread_time()
+    check(noise, width, height)
+    assert time.thread_time() - started < STRIP_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [
+        (1, preprocess.MAX_SIDE + 1),
+        (preprocess.MAX_SIDE + 1, 1),
+        (2049, 2048),
+        (4000, 4000),
+    ],
+)
+def test_an_image_over_the_limits_is_a_value_error(width: int, height: int) -> None:
+    with pytest.raises(ValueError, match="larger than this takes") as raised:
+        preprocess.to_model_input(b"", width, height)
+    assert not isinstance(raised.value, NothingToRecognize)
+
+
+@pytest.mark.parametrize("pixels", ["\x00" * 4, [0, 0, 0, 0], 1234, None])
+def test_pixels_that_are_not_bytes_are_a_value_error(pixels: object) -> None:
+    with pytest.raises(ValueError, match="must be bytes"):
+        preprocess.to_model_input(pixels, 1, 1)  # type: ignore[arg-type]

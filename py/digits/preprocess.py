@@ -71,6 +71,15 @@ REFINE_BELOW = 2 * FIT_SIZE
 MOSTLY_OPAQUE = 0.5
 
 
+# The largest image taken (ValueError beyond): the page's pad is at most 640 x 640 device
+# pixels (320 CSS px at a pixel ratio of 2), so this leaves six times that in area while
+# bounding the work (pure Python: about a second per megapixel for a noisy photo) and the
+# memory; and no side longer than this (the work per row makes a 1 x N strip cost like a
+# square of side N).
+MAX_PIXELS = 2048 * 2048
+MAX_SIDE = 4096
+
+
 # A 32-bit unsigned array typecode: one item per RGBA pixel.
 _PIXEL_TYPECODE = next(code for code in "IL" if array(code).itemsize == _CHANNELS)
 
@@ -100,10 +109,20 @@ class NothingToRecognize(ValueError):
 
 
 def _as_checked_bytes(rgba: bytes | bytearray | memoryview, width: int, height: int) -> bytes:
-    """The pixels as bytes (no copy for bytes), after checking they are width x height RGBA."""
+    """The pixels as bytes (no copy for bytes), after checking they are width x height RGBA
+    within MAX_SIDE and MAX_PIXELS."""
     for name, value in (("width", width), ("height", height)):
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ValueError(f"{name} must be a positive integer, not {value!r}")
+    if max(width, height) > MAX_SIDE or width * height > MAX_PIXELS:
+        raise ValueError(
+            f"a {width}x{height} image is larger than this takes: at most {MAX_PIXELS:,} "
+            f"pixels and {MAX_SIDE} on a side"
+        )
+    if not isinstance(rgba, bytes | bytearray | memoryview):
+        raise ValueError(
+            f"the pixels must be bytes, a bytearray or a memoryview, not {type(rgba).__name__}"
+        )
     data = bytes(rgba)
     expected = width * height * _CHANNELS
     if len(data) != expected:
@@ -132,7 +151,8 @@ def ink_from_rgba(rgba: bytes | bytearray | memoryview, width: int, height: int)
 
     ink = alpha * (255 - luminance) / 255, luminance = (299 R + 587 G + 114 B) / 1000, so
     black on a transparent canvas and black on a white one are the same ink, and white or
-    transparent pixels are none. Raises ValueError when the sizes do not fit the bytes.
+    transparent pixels are none. Raises ValueError when the sizes do not fit the bytes, or
+    exceed MAX_SIDE or MAX_PIXELS, or the pixels are not bytes-like.
     """
     return _ink(_as_checked_bytes(rgba, width, height))
 
@@ -382,7 +402,8 @@ def to_model_input(rgba: bytes | bytearray | memoryview, width: int, height: int
     The ink (above the noise threshold) is cropped to its bounding box, area-averaged so its
     longer side is FIT_SIZE px with the aspect ratio kept, and placed with its centre of mass
     on pixel FIELD_CENTRE. Raises NothingToRecognize when there is no ink, or only a speck,
-    and ValueError when the sizes do not fit the bytes.
+    and ValueError when the sizes do not fit the bytes, exceed MAX_SIDE or MAX_PIXELS, or the
+    pixels are not bytes-like.
     """
     data = _as_checked_bytes(rgba, width, height)
     found = _find_ink(data, width, height)
