@@ -1,10 +1,14 @@
 // A small promise-based API over the recognizer's module Web Worker, so the main thread
 // only draws and renders: Pyodide and TF.js load and run in the worker. If the worker
-// crashes or stops answering, it is replaced by a fresh one and the page carries on.
+// crashes or stops answering, it is replaced by a fresh one and the page carries on; if its
+// loading stalls (a file that never arrives, Python stuck at import), it is stopped and the
+// page says what it was waiting for, with Retry.
+
+import { deadlineMs } from './deadlines.js';
+import { StartError, inWords, startFailureMessage } from './start-errors.js';
 
 const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
-// A recognition takes milliseconds; one that has not answered in this long never will.
-const RECOGNITION_TIMEOUT_MS = 20_000;
+const UNKNOWN_STEPS = ['its files']; // until the worker has named its loading steps
 
 export class RecognizerClient {
   /**
@@ -19,13 +23,15 @@ export class RecognizerClient {
     this.pending = new Map();
     this.nextId = 1;
     this.worker = null;
+    this.stallTimer = null;
     this.start();
   }
 
   /** A new worker; `ready` settles when it reports ready or fails to start. */
   start() {
-    this.worker?.terminate();
+    this.stop();
     this.started = false;
+    this.loading = { waitingFor: UNKNOWN_STEPS, starting: new Set() };
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -33,14 +39,16 @@ export class RecognizerClient {
     this.ready.catch(() => {}); // reported through onStatus
     const worker = new Worker(this.workerUrl, { type: 'module' });
     this.worker = worker;
+    this.watchLoading();
     worker.addEventListener('message', ({ data }) => {
       if (worker !== this.worker) return; // a replaced worker's late message
+      if (data.type === 'step-starting') {
+        this.loading.starting.add(data.name);
+        this.watchLoading();
+        return;
+      }
       if (data.type === 'status') {
-        if (data.stage === 'ready') {
-          this.started = true;
-          this.resolveReady(data);
-        }
-        if (data.stage === 'error') this.rejectReady(new Error(data.message));
+        this.loadingStatus(data);
         this.onStatus(data);
         return;
       }
@@ -56,11 +64,52 @@ export class RecognizerClient {
       event.preventDefault();
       const reason = event.message || 'worker error';
       if (this.started) this.crashed(`The recognizer crashed (${reason}).`);
-      else this.failed(`The recognizer could not start: ${reason}`);
+      else this.failed(startFailureMessage(new StartError(`its worker failed (${reason})`)));
     });
   }
 
+  /** Stop the worker, whatever it is doing (even a loop that never yields). */
+  stop() {
+    clearTimeout(this.stallTimer);
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  loadingStatus(data) {
+    if (data.stage === 'loading') {
+      this.loading.waitingFor = data.waitingFor ?? this.loading.waitingFor;
+      this.watchLoading();
+    } else if (data.stage === 'ready') {
+      clearTimeout(this.stallTimer);
+      this.started = true;
+      this.resolveReady(data);
+    } else if (data.stage === 'error') {
+      clearTimeout(this.stallTimer);
+      this.rejectReady(new Error(data.message));
+    }
+  }
+
+  /** (Re)start the loading deadline: every step must finish within it of the one before. */
+  watchLoading() {
+    clearTimeout(this.stallTimer);
+    const ms = deadlineMs('loadingStall');
+    this.stallTimer = setTimeout(() => this.stalled(ms), ms);
+  }
+
+  stalled(ms) {
+    const { waitingFor, starting } = this.loading;
+    // A step running its code holds the worker's one thread: the others wait behind it.
+    const running = waitingFor.filter((step) => starting.has(step));
+    const seconds = Math.round(ms / 1000);
+    const error = running.length
+      ? new StartError(`${inWords(running)} did not finish starting within ${seconds} s`, 'retry')
+      : new StartError(`${inWords(waitingFor)} did not finish loading within ${seconds} s`, 'connection');
+    this.stop();
+    this.failed(startFailureMessage(error));
+  }
+
   failed(message) {
+    this.stop();
     this.rejectAll(message);
     this.rejectReady(new Error(message));
     this.onStatus({ type: 'status', stage: 'error', message });
@@ -93,12 +142,13 @@ export class RecognizerClient {
    * @returns {Promise<object>} the worker's result
    */
   recognize(image) {
+    if (!this.worker) return Promise.reject(new Error('The recognizer is not running.'));
     const id = this.nextId++;
     const pixels = image.data.buffer;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         if (this.pending.has(id)) this.crashed('The recognizer stopped answering.');
-      }, RECOGNITION_TIMEOUT_MS);
+      }, deadlineMs('recognition'));
       this.pending.set(id, { resolve, reject, timer });
       this.worker.postMessage(
         { type: 'recognize', id, width: image.width, height: image.height, pixels },

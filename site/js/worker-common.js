@@ -1,9 +1,14 @@
 // Shared by the recognizer's workers (the product's and the TF.js-only baseline's): status
-// messages with loading progress, and the TF.js graph model behind a plain function.
+// messages with loading progress, downloads that fail in words, and the TF.js graph model,
+// verified against its manifest, behind a plain function.
+
+import { sha256Hex } from './sha256.js';
+import { StartError } from './start-errors.js';
 
 const TFJS_URL = new URL('../vendor/tfjs/tf.mjs', import.meta.url).href;
 const TFJS_WASM_URL = new URL('../vendor/tfjs/', import.meta.url).href;
 const MODEL_URL = new URL('../model/', import.meta.url).href;
+const MANIFEST_NAME = 'manifest.json';
 const PREFERRED_BACKENDS = ['wasm', 'cpu'];
 
 let failed = false;
@@ -19,10 +24,35 @@ export function status(stage, message, extra = {}) {
   postMessage({ type: 'status', stage, message, ...extra });
 }
 
-export async function fetchOk(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+function fileName(url) {
+  return decodeURIComponent(new URL(url, self.location.href).pathname.split('/').pop());
+}
+
+/** fetch(), where a file that does not arrive is a StartError naming it (`what`, in words). */
+export async function fetchOk(url, what = fileName(url)) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new StartError(`${what} could not be downloaded (${error.message})`, 'connection');
+  }
+  if (!response.ok) {
+    const reason = `the server answered ${response.status}`;
+    throw new StartError(`${what} could not be downloaded: ${reason}`, 'connection');
+  }
   return response;
+}
+
+/** import(), where a module that does not arrive, or does not run, is a StartError naming it. */
+export async function importModule(url, what) {
+  try {
+    return await import(url);
+  } catch (error) {
+    if (error instanceof TypeError && /imported module/.test(error.message)) {
+      throw new StartError(`${what} could not be downloaded`, 'connection');
+    }
+    throw new StartError(`${what} could not run (${error.message})`, 'fault');
+  }
 }
 
 /** Bytes this worker has received so far (from the network or a cache). */
@@ -33,12 +63,16 @@ function bytesLoaded() {
 }
 
 /**
- * Loading progress by named steps; the page shows it while the runtime arrives. The returned
- * function marks a step done; its `times` holds when each finished (ms since worker start).
+ * Loading progress by named steps; the page shows it while the runtime arrives, and each
+ * message names the steps still awaited (`waitingFor`), which the page's deadline reports if
+ * loading stalls. The returned function marks a step done; its `times` holds when each
+ * finished (ms since worker start); `starting(name)` says a step has all its files and now
+ * only runs code.
  */
 export function progressReporter(steps) {
   const done = [];
-  status('loading', 'Loading the recognizer…', { progress: 0 });
+  const waitingFor = () => steps.filter((step) => !done.includes(step));
+  status('loading', 'Loading the recognizer…', { progress: 0, waitingFor: waitingFor() });
   const stepDone = (name) => {
     done.push(name);
     stepDone.times[name] = Math.round(performance.now());
@@ -46,33 +80,59 @@ export function progressReporter(steps) {
     status(
       'loading',
       `Loading… ${done.length} of ${steps.length} ready (${done.join(', ')}), ${megabytes} MB so far`,
-      { progress: done.length / steps.length },
+      { progress: done.length / steps.length, waitingFor: waitingFor() },
     );
   };
   stepDone.times = {};
+  stepDone.starting = (name) => {
+    if (!failed) postMessage({ type: 'step-starting', name });
+  };
   return stepDone;
 }
 
-async function sha256Hex(bytes) {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
 /**
- * Fetch a model file and check it against the manifest's SHA-256: a damaged or mixed-up
- * file is refused with a clear message instead of giving wrong answers. (crypto.subtle only
- * exists in secure contexts; served over plain HTTP to another host, the check is skipped.)
+ * Fetch a model file and check it against the manifest's SHA-256: a damaged, mixed-up or
+ * unlisted file is refused with a clear message instead of giving wrong answers. Fails
+ * closed: a file the manifest has no checksum for is refused too.
  */
 async function verifiedFetch(url, expectedHashes) {
-  const response = await fetchOk(url);
-  const name = decodeURIComponent(new URL(url, self.location.href).pathname.split('/').pop());
+  const name = fileName(url);
   const expected = expectedHashes[name];
-  if (!expected || !self.crypto?.subtle) return response;
+  if (!expected) {
+    const problem = 'has no checksum in the manifest, so it cannot be verified';
+    throw new StartError(`the model file ${name} ${problem}`, 'fault');
+  }
+  const response = await fetchOk(url, `the model file ${name}`);
   const bytes = await response.arrayBuffer();
   if ((await sha256Hex(bytes)) !== expected) {
-    throw new Error(`the model file ${name} is damaged (its checksum does not match the manifest)`);
+    throw new StartError(`the model file ${name} is damaged (its checksum does not match the manifest)`);
   }
   return new Response(bytes, { status: response.status, headers: response.headers });
+}
+
+/** What the model's manifest lacks for loading, in words; null when it has it all. */
+function manifestProblem(manifest) {
+  if (typeof manifest?.model !== 'string' || !manifest.model) return 'names no model file';
+  if (typeof manifest.files?.[manifest.model] !== 'string') {
+    return 'has no checksums for the model files, so the model cannot be verified';
+  }
+  if (!Array.isArray(manifest.input?.shape)) return "does not give the model's input shape";
+  return null;
+}
+
+/** The model's manifest, refused when it lacks what loading needs. */
+async function readManifest() {
+  const what = `the model's manifest (model/${MANIFEST_NAME})`;
+  let manifest;
+  try {
+    manifest = await (await fetchOk(`${MODEL_URL}${MANIFEST_NAME}`, what)).json();
+  } catch (error) {
+    if (error instanceof StartError) throw error;
+    throw new StartError(`${what} could not be read (${error.message})`, 'fault');
+  }
+  const problem = manifestProblem(manifest);
+  if (problem) throw new StartError(`${what} ${problem}`, 'fault');
+  return manifest;
 }
 
 /**
@@ -80,7 +140,7 @@ async function verifiedFetch(url, expectedHashes) {
  * the fallback) and the graph model. Returns `run(Float32Array) -> Float32Array`.
  */
 export async function loadModel({ onTfReady = () => {}, onModelReady = () => {} } = {}) {
-  const tf = await import(TFJS_URL);
+  const tf = await importModule(TFJS_URL, 'TF.js (tf.mjs)');
   tf.setWasmPaths(TFJS_WASM_URL);
   let backend = null;
   for (const name of PREFERRED_BACKENDS) {
@@ -93,21 +153,22 @@ export async function loadModel({ onTfReady = () => {}, onModelReady = () => {} 
       console.warn(`TF.js backend ${name} failed`, error);
     }
   }
-  if (!backend) throw new Error('no TF.js backend could start');
+  if (!backend) throw new StartError('no TF.js backend could start');
   if (backend === 'wasm') {
     const threads = tf.getThreadsCount();
     backend = `wasm, ${threads} thread${threads === 1 ? '' : 's'}`;
   }
   onTfReady();
-  let manifest;
+  const manifest = await readManifest();
+  let model;
   try {
-    manifest = await (await fetchOk(`${MODEL_URL}manifest.json`)).json();
+    model = await tf.loadGraphModel(`${MODEL_URL}${manifest.model}`, {
+      fetchFunc: (url) => verifiedFetch(url, manifest.files),
+    });
   } catch (error) {
-    throw new Error(`the model's manifest could not be read (${error.message})`);
+    if (error instanceof StartError) throw error;
+    throw new StartError(`the model could not be loaded (${error.message})`);
   }
-  const model = await tf.loadGraphModel(`${MODEL_URL}${manifest.model}`, {
-    fetchFunc: (url) => verifiedFetch(url, manifest.files ?? {}),
-  });
   const size = manifest.input.shape.reduce((product, side) => product * side, 1);
 
   const run = (input) => {
