@@ -5,6 +5,10 @@
 // The drawing is kept as a list of items (strokes in coordinates relative to the pad, or an
 // image), not only as pixels: undo removes the last item, and when the pad changes size (a
 // phone rotated, a window resized) everything is drawn again, crisp, at the new size.
+//
+// However long the drawing, the work per pen move stays the same: each move draws its own
+// segments and widens the ink's running bounds (nothing walks all the points). Undo repaints
+// a kept copy of all but the last few items, then draws only those few.
 
 const PEN_WIDTH_FRACTION = 1 / 14; // of the canvas side: 20 px on a 280 px pad
 const MAX_PIXEL_RATIO = 2; // more only costs preprocessing time, the model sees 28x28
@@ -16,6 +20,24 @@ const INK_COLOR = '#000000';
 // mice and fingers report while pressed) gives the standard width.
 const MIN_PRESSURE_SCALE = 0.4;
 const MAX_PRESSURE_SCALE = 1.6;
+// Undo draws at most this many items afresh (twice as many just before the kept copy of the
+// items before them catches up); stepping back past the copy redraws it once for the next
+// UNDO_DEPTH undos.
+const UNDO_DEPTH = 32;
+const NO_BOUNDS = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
+
+function widened(bounds, { x, y }) {
+  return {
+    minX: Math.min(bounds.minX, x),
+    maxX: Math.max(bounds.maxX, x),
+    minY: Math.min(bounds.minY, y),
+    maxY: Math.max(bounds.maxY, y),
+  };
+}
+
+function union(a, b) {
+  return widened(widened(a, { x: b.minX, y: b.minY }), { x: b.maxX, y: b.maxY });
+}
 
 function pressureScale(event) {
   if (event.pointerType !== 'pen' || !(event.pressure > 0)) return 1;
@@ -35,7 +57,12 @@ export class Pad {
     this.onInk = onInk ?? (() => {});
     this.onStrokeEnd = onStrokeEnd ?? (() => {});
     this.activePointer = null;
-    this.items = []; // {kind: 'stroke', points: [{x, y, scale}]} | {kind: 'image', image}
+    // {kind: 'stroke', points: [{x, y, scale}], bounds} | {kind: 'image', image}; an image
+    // is only ever the first item (setImage replaces the drawing with it).
+    this.items = [];
+    this.inkBounds = NO_BOUNDS; // of every stroke's points, kept as they come
+    // The first `count` items, ready drawn at the pad's size: what undo repaints from.
+    this.kept = { canvas: document.createElement('canvas'), count: 0 };
     this.resizeBackingStore();
     canvas.addEventListener('pointerdown', (event) => this.start(event));
     canvas.addEventListener('pointermove', (event) => this.move(event));
@@ -71,11 +98,9 @@ export class Pad {
 
   /** Only pen taps: strokes that never moved more than a fraction of the pen's width. */
   get onlyDots() {
-    if (!this.items.length || this.items.some((item) => item.kind !== 'stroke')) return false;
-    const points = this.items.flatMap((item) => item.points);
-    const extent = (axis) =>
-      Math.max(...points.map((point) => point[axis])) - Math.min(...points.map((point) => point[axis]));
-    return Math.max(extent('x'), extent('y')) < PEN_WIDTH_FRACTION * DOT_EXTENT_IN_PEN_WIDTHS;
+    if (!this.items.length || this.items[0].kind === 'image') return false;
+    const { minX, maxX, minY, maxY } = this.inkBounds;
+    return Math.max(maxX - minX, maxY - minY) < PEN_WIDTH_FRACTION * DOT_EXTENT_IN_PEN_WIDTHS;
   }
 
   /** The only thing on the pad is an image (nothing drawn over it). */
@@ -103,10 +128,24 @@ export class Pad {
     } catch {
       // A pointer the browser no longer tracks (e.g. a synthetic one): draw all the same.
     }
-    const stroke = { kind: 'stroke', points: [this.pointFromEvent(event)] };
+    const stroke = this.newStroke([this.pointFromEvent(event)]);
     this.items.push(stroke);
-    this.drawStroke(stroke);
+    this.drawStroke(this.context, stroke);
     this.onInk();
+  }
+
+  newStroke(points) {
+    const stroke = { kind: 'stroke', points, bounds: NO_BOUNDS };
+    for (const point of points) stroke.bounds = widened(stroke.bounds, point);
+    this.inkBounds = union(this.inkBounds, stroke.bounds);
+    return stroke;
+  }
+
+  addPoint(stroke, point) {
+    this.drawSegment(this.context, stroke.points[stroke.points.length - 1], point);
+    stroke.points.push(point);
+    stroke.bounds = widened(stroke.bounds, point);
+    this.inkBounds = widened(this.inkBounds, point);
   }
 
   move(event) {
@@ -115,32 +154,31 @@ export class Pad {
     const stroke = this.items[this.items.length - 1];
     // Coalesced events keep fast strokes smooth: the browser batches them per frame.
     const events = event.getCoalescedEvents?.() ?? [];
-    for (const each of events.length ? events : [event]) {
-      const point = this.pointFromEvent(each);
-      this.drawSegment(stroke.points[stroke.points.length - 1], point);
-      stroke.points.push(point);
-    }
+    for (const each of events.length ? events : [event]) this.addPoint(stroke, this.pointFromEvent(each));
     this.onInk();
   }
 
   end(event) {
     if (event.pointerId !== this.activePointer) return;
     this.activePointer = null;
+    this.keepUpWithUndo();
     this.onStrokeEnd();
   }
 
   /** Draw strokes given in pad coordinates (0..1), e.g. an example digit; one undo each. */
   addStrokes(strokes) {
     for (const points of strokes) {
-      const stroke = { kind: 'stroke', points: points.map(([x, y]) => ({ x, y, scale: 1 })) };
+      const stroke = this.newStroke(points.map(([x, y]) => ({ x, y, scale: 1 })));
       this.items.push(stroke);
-      this.drawStroke(stroke);
+      this.drawStroke(this.context, stroke);
     }
+    this.keepUpWithUndo();
   }
 
   /** Show an image (ImageBitmap, canvas, <img>) fitted into the pad; replaces the drawing. */
   setImage(image) {
     this.items = [{ kind: 'image', image }];
+    this.inkBounds = NO_BOUNDS;
     this.redraw();
   }
 
@@ -148,21 +186,58 @@ export class Pad {
   undo() {
     if (this.drawing || !this.items.length) return false;
     this.items.pop();
-    this.redraw();
+    this.inkBounds = this.items.reduce(
+      (bounds, item) => (item.kind === 'stroke' ? union(bounds, item.bounds) : bounds),
+      NO_BOUNDS,
+    );
+    if (this.kept.count > this.items.length) this.keep(Math.max(0, this.items.length - UNDO_DEPTH));
+    this.paint();
     return true;
   }
 
   clear() {
     this.items = [];
+    this.inkBounds = NO_BOUNDS;
     this.activePointer = null;
     this.redraw();
   }
 
+  /** Everything drawn afresh (the pad's size changed, or its items were replaced). */
   redraw() {
+    this.keep(Math.max(0, this.items.length - UNDO_DEPTH), { afresh: true });
+    this.paint();
+  }
+
+  /** The pad: the kept copy, then the items after it. */
+  paint() {
+    const { canvas, count } = this.kept;
     this.context.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    for (const item of this.items) {
-      if (item.kind === 'image') this.drawImage(item.image);
-      else this.drawStroke(item);
+    if (count) this.context.drawImage(canvas, 0, 0);
+    this.drawItems(this.context, this.items.slice(count));
+  }
+
+  /** Keep the first `count` items drawn: adding to the copy where it can, else afresh. */
+  keep(count, { afresh = false } = {}) {
+    const { canvas } = this.kept;
+    const resized = canvas.width !== this.canvas.width || canvas.height !== this.canvas.height;
+    if (afresh || resized || count < this.kept.count) {
+      canvas.width = this.canvas.width; // setting the size clears the canvas, even unchanged
+      canvas.height = this.canvas.height;
+      this.kept.count = 0;
+    }
+    this.drawItems(canvas.getContext('2d'), this.items.slice(this.kept.count, count));
+    this.kept.count = count;
+  }
+
+  /** After items are added: once more than 2 x UNDO_DEPTH lie past the copy, extend it. */
+  keepUpWithUndo() {
+    if (this.items.length - this.kept.count > 2 * UNDO_DEPTH) this.keep(this.items.length - UNDO_DEPTH);
+  }
+
+  drawItems(context, items) {
+    for (const item of items) {
+      if (item.kind === 'image') this.drawImage(context, item.image);
+      else this.drawStroke(context, item);
     }
   }
 
@@ -170,9 +245,9 @@ export class Pad {
     return this.canvas.width * PEN_WIDTH_FRACTION * scale;
   }
 
-  drawStroke(stroke) {
-    const [first, ...rest] = stroke.points;
-    const context = this.context;
+  drawStroke(context, stroke) {
+    const { points } = stroke;
+    const first = points[0];
     context.fillStyle = INK_COLOR;
     context.beginPath();
     context.arc(
@@ -183,15 +258,12 @@ export class Pad {
       2 * Math.PI,
     );
     context.fill();
-    let previous = first;
-    for (const point of rest) {
-      this.drawSegment(previous, point);
-      previous = point;
+    for (let index = 1; index < points.length; index += 1) {
+      this.drawSegment(context, points[index - 1], points[index]);
     }
   }
 
-  drawSegment(from, to) {
-    const context = this.context;
+  drawSegment(context, from, to) {
     const { width, height } = this.canvas;
     context.strokeStyle = INK_COLOR;
     context.lineWidth = this.penWidth((from.scale + to.scale) / 2);
@@ -203,13 +275,13 @@ export class Pad {
     context.stroke();
   }
 
-  drawImage(image) {
+  drawImage(context, image) {
     const { width, height } = this.canvas;
     const scale = Math.min(width / image.width, height / image.height);
     const drawnWidth = image.width * scale;
     const drawnHeight = image.height * scale;
-    this.context.imageSmoothingQuality = 'high';
-    this.context.drawImage(
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(
       image,
       (width - drawnWidth) / 2,
       (height - drawnHeight) / 2,
