@@ -48,9 +48,10 @@ const client = new RecognizerClient({
       serviceWorkerStarted = true;
       // Only now: the service worker's precache then revalidates what the page just
       // downloaded instead of downloading it a second time in parallel.
-      registerServiceWorker({ onUpdateReady: showUpdate }).catch((error) =>
-        console.warn('Offline support unavailable:', error),
-      );
+      registerServiceWorker({
+        onUpdateReady: showUpdate,
+        onOfflineUnavailable: showOfflineUnavailable,
+      }).catch((error) => showOfflineUnavailable(error.message));
     }
   },
 });
@@ -189,6 +190,15 @@ function showUpdate(apply) {
   const banner = byTestId('update');
   banner.hidden = false;
   banner.querySelector('[data-testid="update-reload"]').onclick = apply;
+}
+
+/** Offline use could not be set up: say so, without getting in the way of recognizing. */
+function showOfflineUnavailable(reason) {
+  const note = byTestId('offline-unavailable');
+  note.hidden = false;
+  note.querySelector('span').textContent =
+    `Offline use is not available: the app's files could not be kept in this browser (${reason}). ` +
+    'Recognition keeps working while you are online.';
 }
 
 /** data-pending: "true" while what is shown may still change (drawing, or recognizing). */
