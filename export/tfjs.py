@@ -129,11 +129,11 @@ def main(argv: list[str] | None = None) -> int:
 
     exported_accuracy = None
     try:
-        data = mnist.load(args.data, allow_download=False)
+        test_data = mnist.load(args.data, allow_download=False)
     except mnist.MnistError as error:
         print(f"warning: not measuring exported accuracy: {error}", file=sys.stderr)
     else:
-        images, labels = data.test_images, data.test_labels
+        images, labels = test_data.test_images, test_data.test_labels
         if args.test_limit is not None:
             images, labels = images[: args.test_limit], labels[: args.test_limit]
         quantize_roundtrip(model, args.quantize)
