@@ -2,8 +2,10 @@
 
 Starts the app (app.create_app on a free loopback port), opens the page in headless Chromium,
 draws a digit with the mouse as a person would, waits for the recognizer's final answer and
-saves the page in the light and dark colour schemes, on a desktop and on a phone:
-docs/screenshot-light.png, docs/screenshot-dark.png, docs/screenshot-phone.png.
+saves the page in the light and dark colour schemes on a desktop
+(docs/screenshot-light.png, docs/screenshot-dark.png), and, drawn with a finger, what each
+phone shows on its first screen (docs/screenshot-phone-320x568.png, -390x844, -844x390) and
+the whole page on the common one (docs/screenshot-phone.png).
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ from tests.support import (  # noqa: E402
 
 DEFAULT_OUT = ROOT / "docs"
 DESKTOP = {"width": 1100, "height": 800}
-PHONE = {"width": 390, "height": 844}  # a common phone (iPhone 12 to 15)
+PHONES = [
+    {"width": 320, "height": 568},  # the narrowest phones still in use (iPhone SE 1st gen)
+    {"width": 390, "height": 844},  # a common phone (iPhone 12 to 15)
+    {"width": 844, "height": 390},  # the same, turned sideways
+]
+WHOLE_PAGE_PHONE = PHONES[1]
 DIGIT = "3"
 # The pad's strokes are drawn a little off centre and smaller than the pad, like a person.
 AREA = (0.08, 0.06, 0.84, 0.88)
@@ -86,24 +93,30 @@ def shoot(out: Path) -> list[Path]:
                 written.append(path)
             context.close()
 
-            # Phone: drawn with a finger, the whole page (it scrolls).
-            context = browser.new_context(
-                base_url=url + "/",
-                viewport=PHONE,
-                device_scale_factor=2,
-                is_mobile=True,
-                has_touch=True,
-                service_workers="block",
-            )
-            page = context.new_page()
-            page.goto("/")
-            wait_ready(page)
-            draw_and_check(page, draw_digit_with_touch)
-            settle(page)
-            path = out / "screenshot-phone.png"
-            page.screenshot(path=path, full_page=True)
-            written.append(path)
-            context.close()
+            # Phones: drawn with a finger; the first screen as it is (pad and answer), and the
+            # whole page (it scrolls) on the common one.
+            for phone in PHONES:
+                context = browser.new_context(
+                    base_url=url + "/",
+                    viewport=phone,
+                    device_scale_factor=2,
+                    is_mobile=True,
+                    has_touch=True,
+                    service_workers="block",
+                )
+                page = context.new_page()
+                page.goto("/")
+                wait_ready(page)
+                draw_and_check(page, draw_digit_with_touch)
+                settle(page)
+                path = out / f"screenshot-phone-{phone['width']}x{phone['height']}.png"
+                page.screenshot(path=path)
+                written.append(path)
+                if phone == WHOLE_PAGE_PHONE:
+                    path = out / "screenshot-phone.png"
+                    page.screenshot(path=path, full_page=True)
+                    written.append(path)
+                context.close()
         finally:
             browser.close()
     return written

@@ -3,6 +3,7 @@
 
 import { exampleStrokes, EXAMPLES } from './examples.js';
 import { ImageInputError, loadImageFile, pickFile } from './images.js';
+import { followInputKind } from './input-kind.js';
 import { registerServiceWorker } from './offline.js';
 import { Pad } from './pad.js';
 import { RecognizerClient } from './recognizer-client.js';
@@ -16,6 +17,7 @@ const EMPTY_MESSAGE = 'Draw a digit in the box.';
 const DOT_MESSAGE = 'Just a dot: draw a whole digit.';
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 
+followInputKind();
 const view = new ResultsView();
 let ready = false;
 let inkVersion = 0; // bumped whenever the pixels change: a stroke's moves, undo, clear, an image

@@ -13,6 +13,9 @@
 const PEN_WIDTH_FRACTION = 1 / 14; // of the canvas side: 20 px on a 280 px pad
 const MAX_PIXEL_RATIO = 2; // more only costs preprocessing time, the model sees 28x28
 const MIN_SIDE = 28;
+// The backing store's largest side (a phone's full-width pad at 2x would be 860): py/digits and
+// the README promise at most 640x640 pixels from the pad.
+const MAX_SIDE = 640;
 // Ink that spans less than this many pen widths is a tap, a dot: no digit to recognize.
 const DOT_EXTENT_IN_PEN_WIDTHS = 0.75;
 const INK_COLOR = '#000000';
@@ -81,7 +84,8 @@ export class Pad {
     const rect = this.canvas.getBoundingClientRect();
     if (!rect.width || !rect.height) return false; // hidden: keep the current buffer
     const ratio = Math.min(window.devicePixelRatio || 1, MAX_PIXEL_RATIO);
-    const side = Math.max(MIN_SIDE, Math.round(Math.min(rect.width, rect.height) * ratio));
+    const fit = Math.round(Math.min(rect.width, rect.height) * ratio);
+    const side = Math.min(MAX_SIDE, Math.max(MIN_SIDE, fit));
     if (this.canvas.width === side && this.canvas.height === side) return false;
     this.canvas.width = side;
     this.canvas.height = side;
