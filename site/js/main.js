@@ -198,9 +198,12 @@ function showUpdate(apply) {
 function showOfflineUnavailable(reason) {
   const note = byTestId('offline-unavailable');
   note.hidden = false;
-  note.querySelector('span').textContent =
+  const text =
     `Offline use is not available: the app's files could not be kept in this browser (${reason}). ` +
     'Recognition keeps working while you are online.';
+  note.querySelector('span').textContent = text;
+  // Spoken once through the page's one announcer: the note is not a live region of its own.
+  view.announce(text);
 }
 
 /** data-pending: "true" while what is shown may still change (drawing, or recognizing). */
