@@ -28,8 +28,11 @@ from pathlib import Path
 import numpy as np
 
 # Answers given as sure and wrong: at most this share of all answers on each calibration set.
-# Below the product's 1% target, so that the held-out sets (other digits) keep within it.
-WRONG_WHILE_SURE = 0.006
+# Below the product's 1% target, so that other digits (the held-out sets) keep within it, and
+# no lower, since every step down flags more right answers: on the shipped model's real pen
+# validation part, 0.75% is met at 0.95 with 7.1% flagged, while 0.6% needs 0.99 and flags 12.9%
+# (the product asks for "not sure" on at most 8%).
+WRONG_WHILE_SURE = 0.0075
 # Candidate thresholds: hundredths up to 0.99, then finer steps towards 1 (a model trained
 # with softmax is often 0.99+ sure of a wrong answer on handwriting it never saw).
 CANDIDATES = np.concatenate(
