@@ -252,6 +252,15 @@ def _segment_coverage(
     return tf.clip_by_value(per(half_width) + 0.5 - distance, 0.0, 1.0)
 
 
+def _ink_rows(plane: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+    """Per image of a batch [B, 28, 28]: the first and last inked rows and the height between."""
+    index = tf.range(SIZE, dtype=tf.float32)
+    inked_rows = tf.reduce_any(plane > INK_THRESHOLD, axis=2)
+    top = tf.reduce_min(tf.where(inked_rows, index, SIZE - 1.0), axis=1)
+    bottom = tf.reduce_max(tf.where(inked_rows, index, 0.0), axis=1)
+    return top, bottom, tf.maximum(bottom - top + 1.0, 1.0)
+
+
 def add_one_strokes(
     images: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor, config: AugmentConfig = DEFAULT_CONFIG
 ) -> tf.Tensor:
@@ -269,10 +278,7 @@ def add_one_strokes(
     per_image = tf.stack([batch])
     plane = images[..., 0]
     index = tf.range(SIZE, dtype=tf.float32)
-    inked_rows = tf.reduce_any(plane > INK_THRESHOLD, axis=2)
-    top = tf.reduce_min(tf.where(inked_rows, index, SIZE - 1.0), axis=1)
-    bottom = tf.reduce_max(tf.where(inked_rows, index, 0.0), axis=1)
-    height = tf.maximum(bottom - top + 1.0, 1.0)
+    top, bottom, height = _ink_rows(plane)
 
     def column_near(row: tf.Tensor) -> tf.Tensor:
         """The ink-weighted mean column of the rows within 1 px of `row`."""
@@ -328,10 +334,7 @@ def add_seven_bars(
     per_image = tf.stack([batch])
     plane = images[..., 0]
     index = tf.range(SIZE, dtype=tf.float32)
-    inked_rows = tf.reduce_any(plane > INK_THRESHOLD, axis=2)
-    top = tf.reduce_min(tf.where(inked_rows, index, SIZE - 1.0), axis=1)
-    bottom = tf.reduce_max(tf.where(inked_rows, index, 0.0), axis=1)
-    height = tf.maximum(bottom - top + 1.0, 1.0)
+    top, _, height = _ink_rows(plane)
     row = top + height * _between(seed, per_image, config.seven_bar_height, 21)
     near = tf.cast(tf.abs(index[tf.newaxis, :] - row[:, tf.newaxis]) <= 1.0, tf.float32)
     weights = plane * near[:, :, tf.newaxis]
