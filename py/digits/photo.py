@@ -116,7 +116,6 @@ FLATTEN_PERCENTILE = 0.9
 SECOND_LOOK_MAX_PIECES = 10
 SECOND_LOOK_MAX_SPAN = 0.8
 
-# Rec. 601 luma in 1/256ths (the canvas's 299/587/114 per mille, to within one level).
 # A clean image: Otsu's threshold splits it into paper (the side that holds most of the
 # image's border) and ink; the paper's middle 80% of values lie within this many levels (even
 # light, no texture: a scanner's noise keeps within it, a photo's grain, a shadow or a
@@ -137,6 +136,7 @@ CLEAN_MAX_MIDTONE_SHARE = 0.5
 CLEAN_LOW, CLEAN_HIGH = 0.1, 0.9
 # Ink is counted from this percentile of the paper (its darkest speck of grain) on.
 CLEAN_PAPER_FLOOR = 0.005
+# Rec. 601 luma in 1/256ths (the canvas's 299/587/114 per mille, to within one level).
 _LUMA_WEIGHTS = (77, 150, 29)
 _CHANNELS = 4
 _MAX = 255
@@ -370,15 +370,18 @@ def analysis_plane(plane: bytes, width: int, height: int) -> tuple[bytes, int, i
     )
 
 
-def clean_ink(plane: bytes, width: int, height: int) -> bytes | None:
+def clean_ink(
+    plane: bytes, width: int, height: int, analysed: tuple[bytes, int, int]
+) -> bytes | None:
     """Ink of a clean image by contrast alone (0 at the paper's level, 255 at the ink's), or
     None when the image is not clean (see the CLEAN_ constants) and needs the photo path.
 
-    Decided at the analysis resolution (cheap); the ink is the full plane through one
-    lookup table. For black ink on white paper it is exactly 255 - luminance, the plain
-    normalization of the baseline page.
+    Decided on `analysed`, the plane at the analysis resolution (``analysis_plane``: cheap,
+    and the photo path's own); the ink is the full plane through one lookup table. For black
+    ink on white paper it is exactly 255 - luminance, the plain normalization of the baseline
+    page.
     """
-    work, work_width, work_height = analysis_plane(plane, width, height)
+    work, work_width, work_height = analysed
     histogram = _histogram(work)
     threshold = _otsu(histogram)
     border = b"".join(
@@ -425,6 +428,28 @@ def clean_ink(plane: bytes, width: int, height: int) -> bytes | None:
     return _without_specks(plane.translate(table), width, height)
 
 
+def _digit_pieces(
+    components: dict[int, list[tuple[int, int, int]]], sizes: dict[int, int], longer: int
+) -> list[list[tuple[int, int, int]]] | None:
+    """The components that are the digit: all but specks (fewer clearly inked pixels, `sizes`,
+    than SPECK_FRACTION of the largest's). None when there is no ink, or when the main stroke
+    is too small on its own (dust is not a digit, and neither is a scatter of it, which would
+    span the page): under MIN_DIGIT_PIXELS, or MIN_DIGIT_FRACTION of the image's `longer` side."""
+    largest = max(sizes.values(), default=0)
+    if largest == 0:
+        return None
+    main_runs = components[max(sizes, key=sizes.__getitem__)]
+    main_extent = max(
+        main_runs[-1][0] - main_runs[0][0] + 1,  # runs are in row order
+        max(end for _, _, end in main_runs) - min(start for _, start, _ in main_runs),
+    )
+    if main_extent < max(MIN_DIGIT_PIXELS, MIN_DIGIT_FRACTION * longer):
+        return None
+    return [
+        runs for root, runs in components.items() if sizes[root] >= max(1, SPECK_FRACTION * largest)
+    ]
+
+
 def _without_specks(ink: bytes, width: int, height: int) -> bytes | None:
     """The clean image's ink less specks (dust, a stray dot: components with fewer clearly
     inked pixels than SPECK_FRACTION of the largest), or None when even the largest is too
@@ -432,17 +457,9 @@ def _without_specks(ink: bytes, width: int, height: int) -> bytes | None:
     clear = ink.translate(bytes(int(v > _MAX // 2) for v in range(256)))
     components = _Runs(clear, width, height).components()
     sizes = {root: sum(end - start for _, start, end in runs) for root, runs in components.items()}
-    if not sizes:
+    chosen = _digit_pieces(components, sizes, max(width, height))
+    if chosen is None:
         return None
-    main_runs = components[max(sizes, key=sizes.__getitem__)]
-    main_extent = max(
-        main_runs[-1][0] - main_runs[0][0] + 1,
-        max(end for _, _, end in main_runs) - min(start for _, start, _ in main_runs),
-    )
-    if main_extent < max(MIN_DIGIT_PIXELS, MIN_DIGIT_FRACTION * max(width, height)):
-        return None
-    largest = max(sizes.values())
-    chosen = [runs for root, runs in components.items() if sizes[root] >= SPECK_FRACTION * largest]
     noiseless = ink.translate(bytes(0 if v <= NOISE_THRESHOLD else v for v in range(256)))
     return _with_fringes(noiseless, width, height, chosen)
 
@@ -496,22 +513,9 @@ def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
         root: sum(strength.count(1, y * width + s, y * width + e) for y, s, e in runs)
         for root, runs in components.items()
     }
-    largest = max(sizes.values(), default=0)
-    if largest == 0:
+    chosen = _digit_pieces(components, sizes, longer)
+    if chosen is None:
         return None
-    # The digit's main stroke must be large enough on its own: dust is not a digit, and
-    # neither is a scatter of it (which would span the page).
-    main = max(sizes, key=sizes.__getitem__)
-    main_runs = components[main]
-    main_extent = max(
-        main_runs[-1][0] - main_runs[0][0] + 1,  # runs are in row order
-        max(end for _, _, end in main_runs) - min(start for _, start, _ in main_runs),
-    )
-    if main_extent < max(MIN_DIGIT_PIXELS, MIN_DIGIT_FRACTION * longer):
-        return None
-    chosen = [
-        runs for root, runs in components.items() if sizes[root] >= max(1, SPECK_FRACTION * largest)
-    ]
     if second_look and not _looks_like_writing(chosen, width, height):
         return None
     return _with_fringes(ink, width, height, chosen)

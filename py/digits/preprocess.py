@@ -302,10 +302,11 @@ def _photo_ink(plane: bytes, width: int, height: int) -> tuple[bytes, int, int] 
     again at full resolution, in a crop around it with a margin of its own size, so that it
     is not fitted up from a blurred handful of pixels.
     """
-    clean = photo.clean_ink(plane, width, height)
+    analysed = photo.analysis_plane(plane, width, height)
+    clean = photo.clean_ink(plane, width, height, analysed)
     if clean is not None:  # a scan or export: the plain normalization, at full resolution
         return clean.translate(_DENOISE), width, height
-    work, work_width, work_height = photo.analysis_plane(plane, width, height)
+    work, work_width, work_height = analysed
     ink = photo.ink_map(work, work_width, work_height)
     if ink is None:
         return None
