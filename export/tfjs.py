@@ -11,7 +11,7 @@ Writes into `--out` (default `site/model/`): `model.json` and its weight shard, 
 model files), input and output names and shapes, labels, quantization, and the MNIST test
 accuracy *of the exported weights* (after quantization, measured here, not copied), and
 `uncertain_below`: the page says "not sure" and shows the top two when the top probability is
-below it. That threshold is chosen from held-out data by training/calibrate.py; the details
+below it. That threshold is chosen from held-out data by training/uncertainty.py; the details
 (criterion, data, accuracy above and below it) stay in metrics.json under "uncertainty".
 """
 
@@ -29,11 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
-from training import data
+from training import data, mnist
 
 DEFAULT_MODEL = Path("training/artifacts/model.keras")
 DEFAULT_OUT_DIR = Path("site/model")
-DEFAULT_DATA_DIR = data.DEFAULT_MNIST_DIR
 QUANTIZATIONS = ("uint8", "float16", "none")
 DEFAULT_QUANTIZATION = "uint8"
 # One shard: the model is small, and one request beats several.
@@ -49,15 +48,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="a saved .keras model")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="output directory")
     parser.add_argument("--quantize", choices=QUANTIZATIONS, default=DEFAULT_QUANTIZATION)
-    parser.add_argument(
-        "--data",
-        type=Path,
-        default=DEFAULT_DATA_DIR,
-        help="MNIST directory, to measure the exported weights' test accuracy",
-    )
-    parser.add_argument(
-        "--test-limit", type=int, default=None, help="measure on only the first N test images"
-    )
+    # MNIST, to measure the exported weights' test accuracy.
+    data.add_data_arguments(parser, real=False)
     return parser.parse_args(argv)
 
 
@@ -101,8 +93,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
     import keras
     from tensorflowjs.converters import tf_saved_model_conversion_v2 as converter
-
-    from training import mnist
 
     model = keras.saving.load_model(args.model)
     input_name = model.inputs[0].name

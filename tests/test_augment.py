@@ -14,7 +14,7 @@ import pytest
 
 tf = pytest.importorskip("tensorflow")
 
-from training import augment, calibrate, mnist  # noqa: E402
+from training import augment, mnist, uncertainty  # noqa: E402
 
 MNIST_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 BATCH = 64
@@ -194,18 +194,18 @@ def test_threshold_is_the_smallest_that_keeps_sure_answers_right_on_every_set() 
         top = probabilities.max(axis=1)
         return ((probabilities.argmax(axis=1) != labels) & (top >= threshold)).mean()
 
-    threshold = calibrate.choose_threshold([easy, hard], target=0.01)
+    threshold = uncertainty.choose_threshold([easy, hard], target=0.01)
     assert max(wrong_while_sure(*data, threshold) for data in (easy, hard)) <= 0.01
     # The smallest such: one step lower breaks the target on some set.
-    lower = calibrate.CANDIDATES[list(calibrate.CANDIDATES).index(threshold) - 1]
+    lower = uncertainty.CANDIDATES[list(uncertainty.CANDIDATES).index(threshold) - 1]
     assert max(wrong_while_sure(*data, lower) for data in (easy, hard)) > 0.01
     # The set that needs more decides: every set must keep the promise. (Here the confident
     # one: its errors crowd just below 1, while the other's are spread out and mostly flagged.)
-    alone = [calibrate.choose_threshold([data], target=0.01) for data in (easy, hard)]
+    alone = [uncertainty.choose_threshold([data], target=0.01) for data in (easy, hard)]
     assert threshold == max(alone) and min(alone) < threshold
-    summary = calibrate.summarize(hard[0].max(axis=1), hard[0].argmax(axis=1) == hard[1], threshold)
+    summary = uncertainty.summarize(hard[0].max(axis=1), hard[0].argmax(axis=1) == hard[1], threshold)
     assert summary["wrong_while_sure"] <= 0.01
     with pytest.raises(ValueError):
-        calibrate.choose_threshold([(hard[0], hard[1][:-1])])
+        uncertainty.choose_threshold([(hard[0], hard[1][:-1])])
     with pytest.raises(ValueError):
-        calibrate.choose_threshold([])
+        uncertainty.choose_threshold([])

@@ -1,7 +1,9 @@
 """The data the training scripts share: where it lives, how it is split, what the model sees.
 
-`train.py`, `calibrate.py` and `export/tfjs.py` import this module (never each other), so the
-held-out validation images and the conversion to model inputs are the same for all of them.
+`train.py`, `calibrate.py` and `export/tfjs.py` are scripts; they import this module and the
+libraries beside it (`mnist`, `handwriting`, `augment`, `uncertainty`, `model`), never each
+other, so the data options, the held-out validation images and the conversion to model inputs
+are the same for all of them.
 
 * MNIST (``../shared/data/mnist``): the last ``VALIDATION_SIZE`` training images validate,
   the rest train; the test set is touched only once, after training.
@@ -13,6 +15,7 @@ held-out validation images and the conversion to model inputs are the same for a
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +31,26 @@ VALIDATION_SIZE = 5000
 # scans, so 3 renderings add about 17,000 images to MNIST's 55,000 (a quarter of the batches).
 REAL_VARIANTS = 3
 REAL_SEED = 20_261_127
+
+
+def add_data_arguments(
+    parser: argparse.ArgumentParser, *, real: bool = True, test_limit: bool = True
+) -> None:
+    """The data options of the scripts, with the same names and defaults everywhere: ``--data``
+    (MNIST), and where the script uses them ``--real-data`` (the real handwriting) and
+    ``--test-limit``."""
+    parser.add_argument("--data", type=Path, default=DEFAULT_MNIST_DIR, help="MNIST IDX directory")
+    if real:
+        parser.add_argument(
+            "--real-data",
+            type=Path,
+            default=DEFAULT_REAL_DIR,
+            help="the UCI real handwriting files (training/handwriting.py)",
+        )
+    if test_limit:
+        parser.add_argument(
+            "--test-limit", type=int, default=None, help="measure on only the first N test images"
+        )
 
 
 def to_model_input(images: np.ndarray) -> np.ndarray:
@@ -63,4 +86,17 @@ def real_part(
     return {
         source: (images[sources_array == source], labels_array[sources_array == source])
         for source in ("pen", "scan")
+    }
+
+
+def real_validation_sets(
+    directory: Path = DEFAULT_REAL_DIR, *, limit: int | None = None
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The real validation parts as model inputs, named as the calibration reports them:
+    {"real_pen_validation": (inputs [N, 28, 28, 1], labels), "real_scan_validation": ...}."""
+    return {
+        f"real_{source}_validation": (to_model_input(images), labels)
+        for source, (images, labels) in real_part(
+            "validation", directory=directory, limit=limit
+        ).items()
     }

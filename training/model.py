@@ -1,4 +1,6 @@
-"""The product's CNN, exactly as it has always been described (see DEVELOPERS.md)."""
+"""The product's CNN, exactly as the product has always described it (README.md, "The model").
+
+Improvements are measured beside it, never put silently in its place."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training import data, handwriting, mnist
+from training import data, handwriting, mnist, uncertainty
 
 DEFAULT_OUT_DIR = data.ROOT / "training" / "artifacts"
 # Augmented images are harder, so training runs longer than the plain recipe's 15 epochs: 24
@@ -78,15 +78,7 @@ REAL_LIMIT_DIVISOR = 10
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--data", type=Path, default=data.DEFAULT_MNIST_DIR, help="MNIST IDX directory"
-    )
-    parser.add_argument(
-        "--real-data",
-        type=Path,
-        default=data.DEFAULT_REAL_DIR,
-        help="the UCI real handwriting files (training/handwriting.py)",
-    )
+    data.add_data_arguments(parser)
     parser.add_argument(
         "--real",
         action=argparse.BooleanOptionalAction,
@@ -101,9 +93,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=None,
         help="train on only the first N training images (smoke tests); the test set stays whole",
-    )
-    parser.add_argument(
-        "--test-limit", type=int, default=None, help="evaluate on only the first N test images"
     )
     parser.add_argument("--no-download", action="store_true", help="never fetch missing files")
     parser.add_argument(
@@ -160,13 +149,7 @@ def main(argv: list[str] | None = None) -> int:
                 train_images = np.concatenate([train_images, images_part])
                 train_labels = np.concatenate([train_labels, labels_part])
                 real_train_counts[source] = len(labels_part)
-            for source, (images_part, labels_part) in data.real_part(
-                "validation", directory=args.real_data, limit=real_limit
-            ).items():
-                real_validation[f"real_{source}_validation"] = (
-                    data.to_model_input(images_part),
-                    labels_part,
-                )
+            real_validation = data.real_validation_sets(args.real_data, limit=real_limit)
         except handwriting.HandwritingError as error:
             print(f"error: {error} (or train without it: --no-real)", file=sys.stderr)
             return 2
@@ -194,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     model.summary()
 
-    from training import augment, calibrate
+    from training import augment  # imported late: it imports TensorFlow
 
     config = augment.without(augment.DEFAULT_CONFIG, *args.without) if args.augment else None
     if config is not None:
@@ -237,13 +220,13 @@ def main(argv: list[str] | None = None) -> int:
         predicted_part = model.predict(images_part, batch_size=1000, verbose=0).argmax(axis=1)
         real_accuracy[name] = float((predicted_part == labels_part).mean())
         print(f"{name}: {real_accuracy[name]:.2%} of {len(labels_part)}")
-    uncertainty = calibrate.calibrate(
+    calibration = uncertainty.calibrate(
         model, {"validation": (x_validation, y_validation), **real_validation}
     )
     print(
-        f"validation accuracy {uncertainty['on']['validation']['accuracy']:.4%}, distorted "
-        f"{uncertainty['on']['distorted_validation']['accuracy']:.4%}; "
-        f"uncertain below {uncertainty['uncertain_below']}"
+        f"validation accuracy {calibration['on']['validation']['accuracy']:.4%}, distorted "
+        f"{calibration['on']['distorted_validation']['accuracy']:.4%}; "
+        f"uncertain below {calibration['uncertain_below']}"
     )
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -253,11 +236,11 @@ def main(argv: list[str] | None = None) -> int:
         "test_images": len(y_test),
         "per_class_accuracy": per_class,
         "validation_accuracy": float(history.history["val_accuracy"][-1]),
-        "distorted_validation_accuracy": uncertainty["on"]["distorted_validation"]["accuracy"],
+        "distorted_validation_accuracy": calibration["on"]["distorted_validation"]["accuracy"],
         "real_validation_accuracy": real_accuracy,
         "real_train_images": real_train_counts,
         "augmentation": None if config is None else dataclasses.asdict(config),
-        "uncertainty": uncertainty,
+        "uncertainty": calibration,
         "train_images": len(x_train),
         "validation_images": len(x_validation),
         "epochs": args.epochs,
