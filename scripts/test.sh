@@ -26,10 +26,13 @@ then
   fi
 fi
 
-# axe-core for tests/test_accessibility.py, as pinned in tests/web/package-lock.json.
-if [ ! -d "$ROOT/tests/web/node_modules" ]; then
+# axe-core for tests/test_accessibility.py and Biome for tests/test_lint.py, as pinned in
+# tests/web/package-lock.json; installed again whenever the lock file changes.
+web_stamp="$ROOT/tests/web/node_modules/.installed-$(sha256sum "$ROOT/tests/web/package-lock.json" | cut -c1-16)"
+if [ ! -f "$web_stamp" ]; then
   say "Installing the tests' npm packages (tests/web)"
   (cd "$ROOT/tests/web" && npm ci --no-audit --no-fund)
+  touch "$web_stamp"
 fi
 
 say "Running the tests"

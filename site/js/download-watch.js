@@ -57,7 +57,9 @@ export function watchDownloads(prefix, describe) {
     try {
       return await instantiateStreaming(response, imports);
     } catch (error) {
-      if (arrived.has(response)) fail(response.url, `arrived damaged or cut short (${error.message})`);
+      if (arrived.has(response)) {
+        fail(response.url, `arrived damaged or cut short (${error.message})`);
+      }
       throw error;
     }
   };

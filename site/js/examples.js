@@ -4,6 +4,7 @@
 
 const SAMPLES_PER_SEGMENT = 10;
 
+// biome-ignore format: the control points read as rows of (x, y) pairs, not one per line
 export const EXAMPLES = {
   3: [
     [

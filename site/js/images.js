@@ -17,7 +17,8 @@ const FLAT_INK_RANGE = 40;
 
 export class ImageInputError extends Error {}
 
-const megabytes = (bytes) => `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+const megabytes = (bytes) =>
+  `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 
 /** The format and pixel size from the first bytes of a file, without decoding it. */
 export function sniffImage(bytes) {
@@ -80,7 +81,9 @@ export function sniffImage(bytes) {
 }
 
 function checkFile(file, header) {
-  if (file.size === 0) throw new ImageInputError(`“${file.name}” is empty: there is no image in it.`);
+  if (file.size === 0) {
+    throw new ImageInputError(`“${file.name}” is empty: there is no image in it.`);
+  }
   if (file.size > MAX_FILE_BYTES) {
     throw new ImageInputError(
       `“${file.name}” is too large (${megabytes(file.size)}): the limit is ${megabytes(MAX_FILE_BYTES)}.`,

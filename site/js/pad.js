@@ -158,7 +158,9 @@ export class Pad {
     const stroke = this.items[this.items.length - 1];
     // Coalesced events keep fast strokes smooth: the browser batches them per frame.
     const events = event.getCoalescedEvents?.() ?? [];
-    for (const each of events.length ? events : [event]) this.addPoint(stroke, this.pointFromEvent(each));
+    for (const each of events.length ? events : [event]) {
+      this.addPoint(stroke, this.pointFromEvent(each));
+    }
     this.onInk();
   }
 
@@ -235,7 +237,9 @@ export class Pad {
 
   /** After items are added: once more than 2 x UNDO_DEPTH lie past the copy, extend it. */
   keepUpWithUndo() {
-    if (this.items.length - this.kept.count > 2 * UNDO_DEPTH) this.keep(this.items.length - UNDO_DEPTH);
+    if (this.items.length - this.kept.count > 2 * UNDO_DEPTH) {
+      this.keep(this.items.length - UNDO_DEPTH);
+    }
   }
 
   drawItems(context, items) {

@@ -49,9 +49,11 @@ export class ResultsView {
   }
 
   showModelInfo({ testAccuracy, backend, runtime, tfjsVersion, modelVersion }) {
-    const accuracy = testAccuracy ? `${(testAccuracy * 100).toFixed(2)}% on the MNIST test set` : '';
-    this.modelInfo.textContent =
-      `Model ${modelVersion}${accuracy ? `, ${accuracy}` : ''}; TF.js ${tfjsVersion} (${backend} backend), ${runtime}.`;
+    const accuracy = testAccuracy
+      ? `, ${(testAccuracy * 100).toFixed(2)}% on the MNIST test set`
+      : '';
+    const engine = `TF.js ${tfjsVersion} (${backend} backend)`;
+    this.modelInfo.textContent = `Model ${modelVersion}${accuracy}; ${engine}, ${runtime}.`;
   }
 
   /** Each call shows a new result, so data-seq goes up by exactly one. */

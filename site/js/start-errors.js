@@ -24,7 +24,8 @@ export class StartError extends Error {
 /** The one-line message the page shows for any error that stopped the start. */
 export function startFailureMessage(error) {
   const known = error instanceof StartError;
-  const what = String(error?.message ?? error).split('\n')[0].replace(/\.$/, '');
+  const [firstLine] = String(error?.message ?? error).split('\n');
+  const what = firstLine.replace(/\.$/, '');
   return `${PREFIX}: ${what}. ${ADVICE[known ? error.advice : 'retry']}`;
 }
 
