@@ -146,11 +146,12 @@ export class ResultsView {
 }
 
 /** Index of the (rank+1)-th largest value. */
-function rankOf(values, rank) {
+export function rankOf(values, rank) {
   return [...values.keys()].sort((a, b) => values[b] - values[a])[rank];
 }
 
-function formatPercent(value) {
+/** A probability as the page shows it: one decimal, never a rounded 100% or 0% for what is not. */
+export function formatPercent(value) {
   const percent = value * 100;
   if (percent >= 99.95) return '>99.9%';
   if (percent > 0 && percent < 0.1) return '<0.1%';
