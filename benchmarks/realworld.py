@@ -39,7 +39,6 @@ each set (items cycle through the classes, so a prefix is balanced) for a quick 
 from __future__ import annotations
 
 import argparse
-import base64
 import io
 import json
 import logging
@@ -59,13 +58,16 @@ from playwright.sync_api import Page, sync_playwright
 
 from app import create_app
 from benchmarks import realworld_data
-from tests.drawing import pad_box, prediction_seq, shown_after, to_page
-from tests.support import CHROMIUM_ARGS, chromium_executable, ensure_web_runtime, serve
+from harness.browser import launch_chromium
+from harness.drawing import pad_box, to_page, trace_with_mouse
+from harness.page import prediction_seq, shown_after, wait_ready
+from harness.recognizer import recognize_mnist, start_recognizer
+from harness.server import ensure_web_runtime, serve
 from training import handwriting
+from training.data import DEFAULT_MNIST_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
-MNIST_DIR = ROOT.parent / "shared" / "data" / "mnist"
 SETS = ("scans", "scans-photo", "pen", "mnist", "drawn", "uploaded")
 REAL_SETS = ("scans", "scans-photo", "pen")
 # The two pages every set runs on: the product, and plain normalization in JavaScript.
@@ -79,82 +81,12 @@ SCAN_PHOTO_SEED = 2026
 CLASSES = realworld_data.CLASSES
 NO_ANSWER = "none"  # the page showed no digit (nothing recognized, an error, a timeout)
 VIEWPORT = {"width": 1000, "height": 800}
-READY_TIMEOUT_MS = 120_000
 ANSWER_TIMEOUT_MS = 20_000  # one drawing or upload, from the pen lift / file chosen
 WHOLE_PAD = (0.0, 0.0, 1.0, 1.0)  # trajectories are in pad fractions already
 MNIST_SIDES = (140, 210, 280)  # re-rendered sizes, cycled
-MNIST_SIZE = 28
 MNIST_BATCH = 250  # images per page.evaluate: 196 KB of base64
 MNIST_IN_FLIGHT = 3  # requests queued at the worker: it never waits for the next image
 PROGRESS_EVERY = 50
-
-# A second instance of the page's own worker, started from the page (same origin, same CSP).
-START_WORKER = """async (url) => {
-  const worker = new Worker(url, { type: 'module' });
-  await new Promise((resolve, reject) => {
-    worker.addEventListener('message', ({ data }) => {
-      if (data.type !== 'status') return;
-      if (data.stage === 'ready') resolve();
-      if (data.stage === 'error') reject(new Error(data.message));
-    });
-    worker.addEventListener('error', (event) => reject(new Error(event.message || 'no worker')));
-  });
-  window.benchmarkWorker = worker;
-  return true;
-}"""
-
-# MNIST bytes in, [status, digit, probability] per image out. Image i is rendered `sides[i]`
-# px wide, on white when `onWhite[i]`, else as black ink on transparency (the pad's format).
-RECOGNIZE_MNIST = """async ({ images, first, sides, onWhite, inFlight }) => {
-  const size = 28;
-  const bytes = Uint8Array.from(atob(images), (c) => c.charCodeAt(0));
-  const worker = window.benchmarkWorker;
-  const waiting = new Map();
-  worker.onmessage = ({ data }) => {
-    if (data.type === 'result' && waiting.has(data.id)) {
-      waiting.get(data.id)(data);
-      waiting.delete(data.id);
-    }
-  };
-  const small = new OffscreenCanvas(size, size);
-  const smallContext = small.getContext('2d');
-  const render = (index) => {
-    const digit = new ImageData(size, size);
-    for (let p = 0; p < size * size; p++) digit.data[p * 4 + 3] = bytes[index * size * size + p];
-    smallContext.putImageData(digit, 0, 0);
-    const side = sides[index];
-    const canvas = new OffscreenCanvas(side, side);
-    const context = canvas.getContext('2d');
-    if (onWhite[index]) {
-      context.fillStyle = '#ffffff';
-      context.fillRect(0, 0, side, side);
-    }
-    context.imageSmoothingEnabled = true;
-    context.imageSmoothingQuality = 'high';
-    context.drawImage(small, 0, 0, side, side);
-    return context.getImageData(0, 0, side, side);
-  };
-  const results = new Array(sides.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < sides.length) {
-      const index = next++;
-      const pixels = render(index);
-      const id = `mnist-${first + index}`;
-      const reply = await new Promise((resolve) => {
-        waiting.set(id, resolve);
-        const { width, height, data } = pixels;
-        const message = { type: 'recognize', id, width, height, pixels: data.buffer };
-        worker.postMessage(message, [data.buffer]);
-      });
-      results[index] = reply.ok
-        ? [reply.result.status, reply.result.digit ?? null, reply.result.probability ?? null]
-        : ['error', null, reply.error];
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, lane));
-  return results;
-}"""
 
 # Resolves once the page shows a final answer newer than `seq`, or an error message.
 ANSWER_OR_ERROR = """seq => {
@@ -179,20 +111,19 @@ def open_page(browser, url: str) -> Page:
     """A fresh page (its own context: no service worker from an earlier one), ready."""
     page = browser.new_page(viewport=VIEWPORT)
     page.goto(url)
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=prediction]').dataset.status !== 'loading'",
-        timeout=READY_TIMEOUT_MS,
-    )
-    if page.get_by_test_id("prediction").get_attribute("data-status") != "ready":
+    try:
+        wait_ready(page)
+    except AssertionError as error:
         status = page.get_by_test_id("status").inner_text()
-        raise BenchmarkError(f"the page's recognizer did not start: {status}")
+        raise BenchmarkError(f"the page's recognizer did not start: {status}") from error
     return page
 
 
 def run_mnist(
     browser, url: str, limit: int | None, mnist_dir: Path, worker: str = WORKERS["page"]
 ) -> list[Record]:
-    """The test split through a second copy of the page's worker (or `worker`), in batches."""
+    """The test split through a second copy of the page's worker (or `worker`), started and
+    fed by the page's own recognizer client, in batches."""
     from training import mnist  # TensorFlow-free; imported here so other sets skip NumPy IO
 
     try:
@@ -202,21 +133,18 @@ def run_mnist(
     images, labels = data.test_images, data.test_labels
     count = len(labels) if limit is None else min(limit, len(labels))
     page = open_page(browser, url)
-    page.evaluate(START_WORKER, worker)
+    start_recognizer(page, worker)
     records: list[Record] = []
     started = time.perf_counter()
     for first in range(0, count, MNIST_BATCH):
         indices = range(first, min(count, first + MNIST_BATCH))
-        replies = page.evaluate(
-            RECOGNIZE_MNIST,
-            {
-                "images": base64.b64encode(images[first : indices.stop].tobytes()).decode(),
-                "first": first,
-                "sides": [MNIST_SIDES[i % len(MNIST_SIDES)] for i in indices],
-                # Every size with both backgrounds: the pattern repeats every 6 images.
-                "onWhite": [(i // len(MNIST_SIDES)) % 2 == 1 for i in indices],
-                "inFlight": MNIST_IN_FLIGHT,
-            },
+        replies = recognize_mnist(
+            page,
+            images[first : indices.stop].tobytes(),
+            sides=[MNIST_SIDES[i % len(MNIST_SIDES)] for i in indices],
+            # Every size with both backgrounds: the pattern repeats every 6 images.
+            on_white=[(i // len(MNIST_SIDES)) % 2 == 1 for i in indices],
+            in_flight=MNIST_IN_FLIGHT,
         )
         for index, (status, digit, detail) in zip(indices, replies, strict=True):
             answer = str(digit) if status == "ok" else NO_ANSWER
@@ -234,19 +162,11 @@ def run_mnist(
 
 def replay(page: Page, strokes: Sequence[Sequence[Sequence[float]]]) -> int:
     """Draw the strokes (pad fractions) with the mouse, each pointer event as recorded (so a
-    fast trajectory stays angular); return data-seq as it was before the last pen lift, as
-    tests.drawing.draw_strokes_with_mouse does."""
+    fast trajectory stays angular, not smoothed); return data-seq as it was before the last
+    pen lift (harness.drawing.trace_with_mouse)."""
     box = pad_box(page)
-    seq = prediction_seq(page)
-    for stroke in strokes:
-        path = [to_page((point[0], point[1]), box, WHOLE_PAD) for point in stroke]
-        page.mouse.move(*path[0])
-        page.mouse.down()
-        for x, y in path[1:]:
-            page.mouse.move(x, y)
-        seq = prediction_seq(page)
-        page.mouse.up()
-    return seq
+    paths = [[to_page((point[0], point[1]), box, WHOLE_PAD) for point in s] for s in strokes]
+    return trace_with_mouse(page, paths)
 
 
 def shown_answer(page: Page) -> Record:
@@ -506,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--limit", type=positive, help="first N items of each set")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="results directory")
-    parser.add_argument("--mnist", type=Path, default=MNIST_DIR, help="MNIST IDX directory")
+    parser.add_argument("--mnist", type=Path, default=DEFAULT_MNIST_DIR, help="MNIST IDX directory")
     args = parser.parse_args(argv)
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
@@ -514,9 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     records: dict[str, list[Record]] = {}
     with serve(create_app()) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_executable(playwright), args=CHROMIUM_ARGS
-        )
+        browser = launch_chromium(playwright)
         try:
             for name in args.sets:
                 for page_name in args.pages:

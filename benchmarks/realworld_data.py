@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from tests.drawing import smooth
+from harness.strokes import smooth
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DRAWN_FILE = DATA_DIR / "drawn.json"

@@ -33,16 +33,13 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from app import create_app
-from tests.drawing import DIGIT_STROKES, draw_digit_with_mouse, shown_after
-from tests.support import (
-    CHROMIUM_ARGS,
-    chromium_executable,
-    ensure_web_runtime,
-    serve,
-    wait_snapshot_saved,
-)
+from harness.browser import launch_chromium
+from harness.drawing import draw_digit_with_mouse
+from harness.page import READY_TIMEOUT_MS, shown_after, wait_ready
+from harness.server import ensure_web_runtime, serve
+from harness.snapshot import wait_snapshot_saved
+from harness.strokes import DIGIT_STROKES
 
-READY_TIMEOUT_MS = 120_000
 PAGES = {"ours": "", "baseline": "?recognizer=baseline"}
 UPLOADS_DIR = Path(__file__).resolve().parent / "data" / "uploads"
 PYODIDE_STEP = "the Python runtime"  # a loading step's name, as site/js/worker.js reports it
@@ -60,11 +57,10 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def wait_ready(page) -> tuple[float, dict[str, float]]:
-    """ms from navigation to ready, and when each loading step finished (worker clock)."""
-    page.wait_for_function(
-        "() => performance.getEntriesByName('digit:ready').length > 0", timeout=READY_TIMEOUT_MS
-    )
+def ready_timing(page) -> tuple[float, dict[str, float]]:
+    """Wait until the page is ready; ms from navigation to ready, and when each loading step
+    finished (worker clock), from the `digit:ready` mark the page sets as it says so."""
+    wait_ready(page)
     mark = page.evaluate(
         "() => { const [m] = performance.getEntriesByName('digit:ready');"
         " return {at: m.startTime, steps: m.detail || {}}; }"
@@ -119,7 +115,7 @@ def measure_page(
     received = []
     page.on("requestfinished", lambda request: received.append(request))
     page.goto(url)
-    cold_ready, cold_steps = wait_ready(page)
+    cold_ready, cold_steps = ready_timing(page)
     cold_bytes = sum(request.sizes()["responseBodySize"] for request in received)
     cold_first = first_result(page)
 
@@ -136,7 +132,7 @@ def measure_page(
     if snapshot:  # ours stores it once ready; a real return visit finds it
         wait_snapshot_saved(page, timeout_ms=READY_TIMEOUT_MS)
     page.reload()
-    warm_ready, warm_steps = wait_ready(page)
+    warm_ready, warm_steps = ready_timing(page)
     warm_first = first_result(page)
     context.close()
     return {
@@ -192,9 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     ensure_web_runtime()
     results: dict[str, dict[str, list[float]]] = {name: {} for name in PAGES}
     with serve(create_app()) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_executable(playwright), args=CHROMIUM_ARGS
-        )
+        browser = launch_chromium(playwright)
         for _ in range(args.runs):
             for name, query in PAGES.items():  # alternate, so drift hits both alike
                 for key, values in measure_page(

@@ -12,24 +12,18 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, sync_playwright
+
+from app import create_app
+from harness.browser import launch_chromium
+from harness.drawing import draw_digit_with_mouse, draw_digit_with_touch
+from harness.page import shown_after, wait_ready
+from harness.server import ensure_web_runtime, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "py")]
-
-from app import create_app  # noqa: E402
-from tests.drawing import draw_digit_with_mouse, draw_digit_with_touch, shown_after  # noqa: E402
-from tests.support import (  # noqa: E402
-    CHROMIUM_ARGS,
-    chromium_executable,
-    ensure_web_runtime,
-    serve,
-)
-
 DEFAULT_OUT = ROOT / "docs"
 DESKTOP = {"width": 1100, "height": 800}
 PHONES = [
@@ -41,14 +35,7 @@ WHOLE_PAGE_PHONE = PHONES[1]
 DIGIT = "3"
 # The pad's strokes are drawn a little off centre and smaller than the pad, like a person.
 AREA = (0.08, 0.06, 0.84, 0.88)
-READY_TIMEOUT_MS = 120_000
 RESULT_TIMEOUT_MS = 30_000
-
-
-def wait_ready(page: Page) -> None:
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "ready", timeout=READY_TIMEOUT_MS
-    )
 
 
 def settle(page: Page) -> None:
@@ -72,10 +59,7 @@ def shoot(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with serve(create_app()) as url, sync_playwright() as playwright:
-        executable = chromium_executable(playwright)
-        browser = playwright.chromium.launch(
-            args=CHROMIUM_ARGS, **({"executable_path": executable} if executable else {})
-        )
+        browser = launch_chromium(playwright)
         try:
             # Desktop: one drawing, photographed in both schemes (the result is the same).
             context = browser.new_context(

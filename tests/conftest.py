@@ -6,16 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from app import create_app
-from tests.support import (
-    CHROMIUM_ARGS,
-    READY_TIMEOUT_MS,
-    chromium_executable,
-    ensure_web_runtime,
-    serve,
-)
+from harness.browser import launch_options
+from harness.page import wait_ready
+from harness.server import ensure_web_runtime, serve
 
 
 @pytest.fixture(scope="session")
@@ -38,18 +34,12 @@ def base_url(live_server: str) -> str:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict, playwright) -> dict:
     """Playwright's own Chromium where it is installed, else the system's (Debian's)."""
-    args = {**browser_type_launch_args, "args": CHROMIUM_ARGS}
-    executable = chromium_executable(playwright)
-    if executable:
-        args["executable_path"] = executable
-    return args
+    return {**browser_type_launch_args, **launch_options(playwright)}
 
 
 @pytest.fixture()
 def ready_page(page: Page) -> Page:
     """The page, loaded, with its recognizer ready."""
     page.goto("/")
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "ready", timeout=READY_TIMEOUT_MS
-    )
+    wait_ready(page)
     return page

@@ -1,7 +1,7 @@
 """Synthetic photos, scans and PNGs of handwritten digits, for the preprocessing tests.
 
 A digit is rendered once as pen coverage (0-1 per pixel, anti-aliased, from the strokes of
-tests/drawing.py) and then shown every way an upload may show it: black ink on transparency
+harness/strokes.py) and then shown every way an upload may show it: black ink on transparency
 (the pad's own drawing, the clean reference), ink of any colour on paper of any colour,
 light on dark, under a lighting gradient or a shadow, with sensor noise, paper texture,
 specks, JPEG compression, on a transparent layer. Uses NumPy and Pillow (test-only; the
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-from tests.drawing import DIGIT_STROKES, smooth
+from harness.strokes import DIGIT_STROKES, smooth
 
 Strokes = Sequence[Sequence[tuple[float, float]]]
 

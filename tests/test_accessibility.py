@@ -18,13 +18,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.drawing import draw_digit_with_touch, prediction_seq, shown_after
+from harness.drawing import draw_digit_with_touch
+from harness.page import prediction_seq, shown_after, wait_error, wait_ready
 
 pytestmark = pytest.mark.browser
 
 AXE_PATH = Path(__file__).parent / "web" / "node_modules" / "axe-core" / "axe.min.js"
-# Cold start of Pyodide + TF.js takes seconds; far more on a busy machine.
-READY_TIMEOUT_MS = 90_000
 RESULT_TIMEOUT_MS = 20_000
 DESKTOP = {"width": 1100, "height": 800}
 PHONE = {"width": 320, "height": 568}  # the narrowest phones still in use (iPhone SE 1st gen)
@@ -45,9 +44,7 @@ def open_page(browser: Browser, base_url: str, **context_options) -> Page:
     )
     page = context.new_page()
     page.goto("/")
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "ready", timeout=READY_TIMEOUT_MS
-    )
+    wait_ready(page)
     return page
 
 
@@ -160,9 +157,7 @@ def test_axe_finds_no_serious_violation_when_the_recognizer_fails(
         page = context.new_page()
         page.emulate_media(color_scheme=scheme)
         page.goto("/")
-        expect(page.get_by_test_id("prediction")).to_have_attribute(
-            "data-status", "error", timeout=READY_TIMEOUT_MS
-        )
+        wait_error(page)
         expect(page.get_by_test_id("retry")).to_be_visible()
         assert_no_blocking_violations(audit(page), f"{scheme}, recognizer failed")
     finally:

@@ -2,7 +2,7 @@
 page keeps working afterwards (a previous drawing is not lost, the next digit is recognized).
 
 Test images are made here with Pillow, from the same strokes the mouse tests draw
-(tests/drawing.py), so a digit in a file is one the model is known to recognize when drawn.
+(harness/strokes.py), so a digit in a file is one the model is known to recognize when drawn.
 Most cases share one page (loading Pyodide + TF.js costs seconds on a busy machine); the
 loading failures need fresh contexts, with the service worker blocked so routes see every
 request.
@@ -22,8 +22,9 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from tests.drawing import DIGIT_STROKES, draw_digit_with_mouse, prediction_seq, shown_after, smooth
-from tests.support import READY_TIMEOUT_MS, wait_ready
+from harness.drawing import draw_digit_with_mouse, ink_pixels
+from harness.page import READY_TIMEOUT_MS, prediction_seq, shown_after, wait_error, wait_ready
+from harness.strokes import DIGIT_STROKES, smooth
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +57,7 @@ def draw_digit(
     ink: tuple[int, ...] = BLACK,
     side: int = PICTURE_SIDE,
 ) -> Image.Image:
-    """A picture of `digit`: its strokes (tests/drawing.py) drawn with a round pen."""
+    """A picture of `digit`: its strokes (harness/strokes.py) drawn with a round pen."""
     image = Image.new(mode, (side, side), paper)
     pen = ImageDraw.Draw(image)
     radius = PEN_WIDTH * side / PICTURE_SIDE / 2
@@ -147,19 +148,6 @@ def app(shared_page: Page) -> Page:
     return shared_page
 
 
-def ink_pixels(page: Page) -> int:
-    """How many pad pixels are not transparent: what must not change when a file is refused."""
-    return page.evaluate(
-        """() => {
-            const pad = document.querySelector('[data-testid=pad]');
-            const data = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height).data;
-            let count = 0;
-            for (let i = 3; i < data.length; i += 4) if (data[i] > 0) count += 1;
-            return count;
-        }"""
-    )
-
-
 def example(page: Page, digit: str) -> str:
     """Click an example button; return the digit the page then shows."""
     seq = prediction_seq(page)
@@ -179,6 +167,12 @@ def expect_refused(page: Page, message: str | re.Pattern[str]) -> None:
     expect(shown).to_have_text(message)
     expect(shown).to_have_attribute("data-kind", "error")
     expect(page.get_by_test_id("announcement")).to_have_text(message)
+
+
+def written(path: Path, content: bytes) -> Path:
+    """`path`, holding `content`: a file to give the page."""
+    path.write_bytes(content)
+    return path
 
 
 def refused_and_nothing_lost(page: Page, path: Path, message: str | re.Pattern[str]) -> None:
@@ -203,43 +197,33 @@ def recognized_file(page: Page, path: Path) -> str:
 
 
 def test_a_text_file_is_refused(app: Page, tmp_path: Path) -> None:
-    path = tmp_path / "notes.txt"
-    path.write_text("Remember: draw a 7.\n")
+    path = written(tmp_path / "notes.txt", b"Remember: draw a 7.\n")
     refused_and_nothing_lost(
         app, path, f"“notes.txt” is not an image this page can read {UNSUPPORTED}."
     )
 
 
 def test_an_empty_file_is_refused(app: Page, tmp_path: Path) -> None:
-    path = tmp_path / "empty.png"
-    path.write_bytes(b"")
+    path = written(tmp_path / "empty.png", b"")
     refused_and_nothing_lost(app, path, "“empty.png” is empty: there is no image in it.")
 
 
 @pytest.mark.parametrize("image_format", ["PNG", "JPEG"])
 def test_a_truncated_image_is_refused(app: Page, tmp_path: Path, image_format: str) -> None:
     whole = encoded(draw_digit("5"), image_format)
-    path = tmp_path / f"cut.{image_format.lower()}"
-    path.write_bytes(whole[: len(whole) // 2])
-    refused_and_nothing_lost(
-        app,
-        path,
-        f"“{path.name}” could not be decoded as {image_format}: "
-        "the file may be damaged or cut short.",
-    )
+    path = written(tmp_path / f"cut.{image_format.lower()}", whole[: len(whole) // 2])
+    message = f"“{path.name}” could not be decoded as {image_format}: "
+    refused_and_nothing_lost(app, path, message + "the file may be damaged or cut short.")
 
 
 def test_a_huge_image_is_refused_by_its_header(app: Page, tmp_path: Path) -> None:
     """400 megapixels (1.6 GB decoded) in a few kB: refused before any decoding."""
-    path = tmp_path / "huge.png"
-    path.write_bytes(huge_blank_png(HUGE_SIDE))
-    assert path.stat().st_size < 100_000
-    assert png_is_complete(path.read_bytes())  # a real image of that size, not just a header
+    content = huge_blank_png(HUGE_SIDE)
+    assert len(content) < 100_000
+    assert png_is_complete(content)  # a real image of that size, not just a header
+    message = f"“huge.png” is too large ({HUGE_SIDE} {TIMES} {HUGE_SIDE} pixels): "
     refused_and_nothing_lost(
-        app,
-        path,
-        f"“huge.png” is too large ({HUGE_SIDE} {TIMES} {HUGE_SIDE} pixels): "
-        "the limit is 50 megapixels.",
+        app, written(tmp_path / "huge.png", content), message + "the limit is 50 megapixels."
     )
 
 
@@ -399,9 +383,7 @@ def test_the_runtime_failing_to_load_offers_a_retry(browser: Browser, base_url: 
         page.add_init_script(STATUS_LOG)
         page.goto("/")
         status, retry = page.get_by_test_id("status"), page.get_by_test_id("retry")
-        expect(page.get_by_test_id("prediction")).to_have_attribute(
-            "data-status", "error", timeout=READY_TIMEOUT_MS
-        )
+        wait_error(page)
         expect(status).to_have_text(re.compile(r"^The recognizer could not start: .+"))
         expect(retry).to_be_visible()
         # The model's weights arrive after the error; then its warm-up runs (milliseconds).
@@ -435,9 +417,7 @@ def test_a_damaged_model_file_is_refused_then_retry_works(browser: Browser, base
         context.route(f"**/model/{MODEL_SHARD}", damage)
         page = context.new_page()
         page.goto("/")
-        expect(page.get_by_test_id("prediction")).to_have_attribute(
-            "data-status", "error", timeout=READY_TIMEOUT_MS
-        )
+        wait_error(page)
         status = page.get_by_test_id("status")
         expect(status).to_have_text(re.compile(r"damaged.*checksum"))
         expect(status).to_contain_text(MODEL_SHARD)

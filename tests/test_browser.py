@@ -9,15 +9,15 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
-from tests.drawing import (
-    DIGIT_STROKES,
+from harness.drawing import (
     draw_digit_with_mouse,
     draw_digit_with_touch,
     draw_strokes_with_mouse,
-    prediction_seq,
-    shown_after,
+    pad_box,
+    to_page,
 )
-from tests.support import READY_TIMEOUT_MS
+from harness.page import READY_TIMEOUT_MS, prediction_seq, shown_after, wait_ready
+from harness.strokes import DIGIT_STROKES, smooth
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +37,6 @@ def test_each_digit_drawn_with_the_mouse_is_recognized(ready_page: Page, digit: 
 
 def test_results_follow_the_pen_while_drawing(ready_page: Page) -> None:
     """Live recognition: results are shown before the stroke ends, then a final one."""
-    from tests.drawing import pad_box, smooth, to_page
-
     box = pad_box(ready_page)
     path = [to_page(point, box, (0, 0, 1, 1)) for point in smooth(DIGIT_STROKES["2"][0], 24)]
     ready_page.mouse.move(*path[0])
@@ -65,9 +63,7 @@ def test_digit_drawn_by_touch_is_recognized(browser, base_url: str) -> None:
     page = context.new_page()
     try:
         page.goto("/")
-        expect(page.get_by_test_id("prediction")).to_have_attribute(
-            "data-status", "ready", timeout=READY_TIMEOUT_MS
-        )
+        wait_ready(page)
         scroll_before = page.evaluate("window.scrollY")
         seq = draw_digit_with_touch(page, "3")
         assert shown_after(page, seq) == "3"
@@ -107,9 +103,7 @@ def test_every_request_stays_on_the_site(page: Page, base_url: str, tmp_path: Pa
     requests = []
     page.on("request", lambda request: requests.append(request))
     page.goto("/")
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "ready", timeout=READY_TIMEOUT_MS
-    )
+    wait_ready(page)
     seq = draw_digit_with_mouse(page, "4")
     assert shown_after(page, seq) == "4"
     seq = prediction_seq(page)
@@ -137,9 +131,7 @@ def test_first_load_shows_progress_steps_and_bytes(page: Page) -> None:
         """
     )
     page.goto("/")
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "ready", timeout=READY_TIMEOUT_MS
-    )
+    wait_ready(page)
     log = page.evaluate("window.statusLog")
     steps = [text for text in log if re.search(r"\d of 4 ready .* [\d.]+ MB so far", text)]
     assert len(steps) == 4, log
@@ -171,8 +163,6 @@ def test_baseline_preprocessing_in_js_matches_the_python(ready_page: Page, digit
 
 def test_the_tfjs_only_baseline_page_recognizes_too(page: Page) -> None:
     page.goto("/?recognizer=baseline")
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "ready", timeout=READY_TIMEOUT_MS
-    )
+    wait_ready(page)
     expect(page.get_by_test_id("model-info")).to_contain_text("no Pyodide")
     assert shown_after(page, draw_digit_with_mouse(page, "5")) == "5"

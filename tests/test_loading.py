@@ -22,8 +22,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from tests.drawing import prediction_seq, shown_after
-from tests.support import READY_TIMEOUT_MS, wait_ready
+from harness.page import READY_TIMEOUT_MS, prediction_seq, shown_after, wait_error, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -62,9 +61,7 @@ def open_page(context: BrowserContext, stall_ms: int | None = None) -> Page:
 
 def expect_start_error(page: Page, *parts: str, absent: tuple[str, ...] = ()) -> str:
     """The page says it could not start, with each of `parts`, and offers Retry."""
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "error", timeout=READY_TIMEOUT_MS
-    )
+    wait_error(page)
     status = page.get_by_test_id("status")
     expect(status).to_have_text(re.compile(r"^The recognizer could not start: .+"))
     for part in parts:

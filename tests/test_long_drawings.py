@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.drawing import DIGIT_STROKES, prediction_seq, shown_after, smooth
+from harness.page import prediction_seq, shown_after
+from harness.strokes import DIGIT_STROKES, smooth
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 from training import mnist
-
-SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from training.data import DEFAULT_MNIST_DIR as SHARED_MNIST
 
 
 def write_idx(directory: Path, *, count: int = 12, gz: bool = True, seed: int = 0) -> None:

@@ -15,8 +15,9 @@ from playwright.sync_api import Page, expect
 
 from app import create_app
 from export import site as site_export
-from tests.drawing import draw_digit_with_mouse, shown_after
-from tests.support import serve, wait_ready
+from harness.drawing import draw_digit_with_mouse
+from harness.page import shown_after, wait_ready
+from harness.server import serve
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,17 +34,22 @@ def wait_offline_ready(page: Page) -> list[str]:
     return page.evaluate(PRECACHES)
 
 
-def test_works_offline_after_one_visit(page: Page) -> None:
-    page.goto("/")
-    wait_ready(page)
-    assert len(wait_offline_ready(page)) == 1
+def recognized_after_offline_reload(page: Page, digit: str) -> str:
+    """Reload with the network cut, draw `digit`; the digit shown (the network comes back)."""
     page.context.set_offline(True)
     try:
         page.reload()
         wait_ready(page)
-        assert shown_after(page, draw_digit_with_mouse(page, "6")) == "6"
+        return shown_after(page, draw_digit_with_mouse(page, digit))
     finally:
         page.context.set_offline(False)
+
+
+def test_works_offline_after_one_visit(page: Page) -> None:
+    page.goto("/")
+    wait_ready(page)
+    assert len(wait_offline_ready(page)) == 1
+    assert recognized_after_offline_reload(page, "6") == "6"
 
 
 @pytest.fixture()
@@ -221,13 +227,7 @@ def test_static_export_works_from_a_sub_path_and_offline(page: Page, static_serv
     wait_ready(page)
     assert shown_after(page, draw_digit_with_mouse(page, "4")) == "4"
     assert wait_offline_ready(page)
-    page.context.set_offline(True)
-    try:
-        page.reload()
-        wait_ready(page)
-        assert shown_after(page, draw_digit_with_mouse(page, "9")) == "9"
-    finally:
-        page.context.set_offline(False)
+    assert recognized_after_offline_reload(page, "9") == "9"
 
 
 def test_static_export_command_writes_a_complete_zip(tmp_path: Path, web_runtime: Path) -> None:

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.drawing import DIGIT_STROKES, pad_box, prediction_seq, shown_after, smooth, to_page
-from tests.support import READY_TIMEOUT_MS
+from harness.drawing import pad_box, to_page
+from harness.page import prediction_seq, shown_after, wait_ready
+from harness.strokes import DIGIT_STROKES, smooth
 
 pytestmark = pytest.mark.browser
 
@@ -49,9 +50,7 @@ def open_touch_page(browser: Browser, base_url: str, viewport: dict) -> Page:
     )
     page = context.new_page()
     page.goto("/")
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "ready", timeout=READY_TIMEOUT_MS
-    )
+    wait_ready(page)
     return page
 
 

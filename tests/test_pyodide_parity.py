@@ -1,7 +1,8 @@
 """The page's real worker (Pyodide in headless Chromium) and CPython give the same input.
 
 The preprocessing is pure Python so that both run the same code; this checks it end to end:
-the same RGBA bytes posted to site/js/worker.js and passed to digits.recognizer under
+the same RGBA bytes posted to site/js/worker.js (by the page's own client,
+site/js/recognizer-client.js, through harness/recognizer.py) and passed to digits.recognizer under
 CPython give identical 28x28 model inputs (the result's "input" field, compared exactly),
 or are nothing to recognize in both. Cases: a pad drawing, a photo, light ink on dark,
 a transparent PNG, a clean scan (the plain path), a photo of a marker-thick stroke (the
@@ -10,58 +11,17 @@ photo path's filled background), a blank page.
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 import pytest
 from digits import recognizer
 from playwright.sync_api import Page
 
+from harness.recognizer import recognize_images, start_recognizer, stop_recognizer
 from tests import photos
 
 pytestmark = pytest.mark.browser
-READY_TIMEOUT_MS = 120_000
 SIDE_W, SIDE_H = 320, 240  # photo-like images, kept small so the transfer is quick
 BOX = (90.0, 30.0, 180.0)
-
-# Runs in the page: a worker of our own, the recognizer's messages, one result per case.
-RUN_IN_WORKER = """async ({ cases, timeout }) => {
-  const worker = new Worker('/js/worker.js', { type: 'module' });
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('worker not ready')), timeout);
-    worker.addEventListener('message', ({ data }) => {
-      if (data.type === 'status' && data.stage === 'ready') { clearTimeout(timer); resolve(); }
-      if (data.type === 'status' && data.stage === 'error') reject(new Error(data.message));
-    });
-  });
-  await ready;
-  const results = [];
-  for (const [id, item] of cases.entries()) {
-    const bytes = Uint8Array.from(atob(item.pixels), (c) => c.charCodeAt(0));
-    const answer = new Promise((resolve) => {
-      const listen = ({ data }) => {
-        if (data.type === 'result' && data.id === id) {
-          worker.removeEventListener('message', listen);
-          resolve(data);
-        }
-      };
-      worker.addEventListener('message', listen);
-    });
-    worker.postMessage(
-      { type: 'recognize', id, width: item.width, height: item.height, pixels: bytes.buffer },
-      [bytes.buffer],
-    );
-    const data = await answer;
-    results.push({
-      ok: data.ok,
-      error: data.error ?? null,
-      status: data.ok ? data.result.status : null,
-      input: data.ok && data.result.input ? Array.from(data.result.input) : null,
-    });
-  }
-  worker.terminate();
-  return results;
-}"""
 
 
 def cases() -> dict[str, tuple[bytes, int, int]]:
@@ -109,18 +69,16 @@ def in_cpython(data: bytes, width: int, height: int) -> dict:
 def test_the_worker_and_cpython_give_identical_model_inputs(page: Page) -> None:
     page.goto("/")
     named = cases()
-    payload = [
-        {"pixels": base64.b64encode(data).decode(), "width": width, "height": height}
-        for data, width, height in named.values()
-    ]
-    results = page.evaluate(RUN_IN_WORKER, {"cases": payload, "timeout": READY_TIMEOUT_MS})
-    assert len(results) == len(named)
-    for (name, (data, width, height)), in_browser in zip(named.items(), results, strict=True):
-        assert in_browser["ok"], f"{name}: {in_browser['error']}"
-        expected = in_cpython(data, width, height)
+    start_recognizer(page)  # a worker of our own, through the page's recognizer client
+    answers = recognize_images(page, list(named.values()))
+    stop_recognizer(page)
+    assert len(answers) == len(named)
+    for (name, (data, width, height)), answer in zip(named.items(), answers, strict=True):
+        assert answer["ok"], f"{name}: {answer['error']}"
+        in_browser, expected = answer["result"], in_cpython(data, width, height)
         assert in_browser["status"] == expected["status"], name
         if expected["status"] == "ok":
             # Exactly: float64 in both, the same arithmetic in the same order.
             assert in_browser["input"] == expected["input"], name
-    statuses = [result["status"] for result in results]
+    statuses = [answer["result"]["status"] for answer in answers]
     assert statuses == ["ok"] * (len(named) - 1) + ["empty"]

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.drawing import draw_digit_with_mouse, shown_after
-from tests.support import SNAPSHOT_CACHE, wait_ready, wait_snapshot_saved
+from harness.drawing import draw_digit_with_mouse
+from harness.page import shown_after, wait_ready
+from harness.snapshot import SNAPSHOT_CACHE, wait_snapshot_saved
 
 pytestmark = pytest.mark.browser
 RESTORED = "restored from a snapshot"  # what the page's "about" line says then

@@ -15,7 +15,7 @@ import pytest
 
 from app import create_app
 from export import tfjs
-from tests.support import serve
+from harness.server import serve
 from training import data, mnist, train
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

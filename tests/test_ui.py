@@ -14,23 +14,10 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, Page, expect
 
-from tests.drawing import draw_digit_with_mouse, prediction_seq, shown_after
-from tests.support import READY_TIMEOUT_MS
+from harness.drawing import draw_digit_with_mouse, ink_pixels
+from harness.page import prediction_seq, shown_after, wait_ready
 
 pytestmark = pytest.mark.browser
-
-
-def ink_pixels(page: Page) -> int:
-    """How many pixels of the pad hold ink (what undo and resizing must get right)."""
-    return page.evaluate(
-        """() => {
-            const pad = document.querySelector('[data-testid=pad]');
-            const data = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height).data;
-            let count = 0;
-            for (let i = 3; i < data.length; i += 4) if (data[i] > 0) count += 1;
-            return count;
-        }"""
-    )
 
 
 def digit_image(path: Path, size=(480, 360), paper=(246, 242, 230), ink=(25, 30, 80)) -> Path:
@@ -182,9 +169,7 @@ def test_touch_drawing_never_scrolls_the_page(browser: Browser, base_url: str) -
     )
     page = context.new_page()
     page.goto("/")
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "ready", timeout=READY_TIMEOUT_MS
-    )
+    wait_ready(page)
     box = page.get_by_test_id("pad").bounding_box()
     session = context.new_cdp_session(page)
     x = box["x"] + box["width"] / 2
@@ -242,9 +227,7 @@ def test_the_page_says_when_it_is_not_sure_by_the_manifest_rule(
     context.route("**/model/manifest.json", with_threshold)
     page = context.new_page()
     page.goto("/")
-    expect(page.get_by_test_id("prediction")).to_have_attribute(
-        "data-status", "ready", timeout=READY_TIMEOUT_MS
-    )
+    wait_ready(page)
     seq = draw_digit_with_mouse(page, "3")
     assert shown_after(page, seq) == "3"  # the top guess stays the recognized digit
     prediction = page.get_by_test_id("prediction")

@@ -1,8 +1,9 @@
-"""Drawing helpers for browser tests: digits as strokes, drawn with the mouse or by touch.
+"""Digits as a person draws them, in the unit square: strokes, and the curve a pen makes.
 
 Each digit is a list of strokes; each stroke a list of (x, y) control points in the unit
 square (0, 0 top left), drawn as a smooth Catmull-Rom curve through them, the way a person
-draws, not as a bitmap. Tests place them anywhere on the pad with `box`.
+draws, not as a bitmap. Pure geometry: the pad draws them (harness/drawing.py), the tests'
+synthetic photos render them, and benchmarks/realworld_data.py smooths its templates alike.
 """
 
 from __future__ import annotations
@@ -146,84 +147,3 @@ def smooth(points: Stroke, samples: int = SAMPLES_PER_SEGMENT) -> list[Point]:
             )
     curve.append(points[-1])
     return curve
-
-
-def pad_box(page) -> dict:
-    box = page.get_by_test_id("pad").bounding_box()
-    if box is None:
-        raise ValueError("the drawing pad is not visible")
-    return box
-
-
-def to_page(point: Point, box: dict, area: tuple[float, float, float, float]) -> Point:
-    """Map a unit-square point into `area` (left, top, width, height as pad fractions)."""
-    left, top, width, height = area
-    return (
-        box["x"] + (left + point[0] * width) * box["width"],
-        box["y"] + (top + point[1] * height) * box["height"],
-    )
-
-
-def draw_strokes_with_mouse(
-    page, strokes: list[Stroke], area: tuple[float, float, float, float] = (0, 0, 1, 1)
-) -> int:
-    """Draw with `page.mouse`; return `data-seq` as it was just before the last stroke ended.
-
-    Any result shown after that moment is the page's answer for the whole drawing (the page
-    drops results for drawings that have changed since).
-    """
-    box = pad_box(page)
-    seq = prediction_seq(page)
-    for stroke in strokes:
-        path = [to_page(point, box, area) for point in smooth(stroke)]
-        page.mouse.move(*path[0])
-        page.mouse.down()
-        for x, y in path[1:]:
-            page.mouse.move(x, y)
-        seq = prediction_seq(page)
-        page.mouse.up()
-    return seq
-
-
-def draw_digit_with_mouse(page, digit: str, area=(0, 0, 1, 1)) -> int:
-    return draw_strokes_with_mouse(page, DIGIT_STROKES[digit], area)
-
-
-def draw_digit_with_touch(page, digit: str, area=(0, 0, 1, 1)) -> int:
-    """Real touch events through the DevTools protocol (the context needs has_touch=True)."""
-    box = pad_box(page)
-    session = page.context.new_cdp_session(page)
-    seq = prediction_seq(page)
-    for stroke in DIGIT_STROKES[digit]:
-        path = [to_page(point, box, area) for point in smooth(stroke)]
-        for index, (x, y) in enumerate(path):
-            kind = "touchStart" if index == 0 else "touchMove"
-            session.send(
-                "Input.dispatchTouchEvent",
-                {"type": kind, "touchPoints": [{"x": x, "y": y, "id": 1}]},
-            )
-        seq = prediction_seq(page)
-        session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    session.detach()
-    return seq
-
-
-def prediction_seq(page) -> int:
-    return int(page.get_by_test_id("prediction").get_attribute("data-seq") or "0")
-
-
-def shown_after(page, seq: int, timeout_ms: float = 15_000) -> str:
-    """Wait until a result newer than `seq` is shown and final; return its digit ('' for none).
-
-    Final: `data-pending` is "false" (no stroke in progress, no recognition in flight or
-    wanted), so live results shown while the pen moved are not mistaken for the answer.
-    """
-    page.wait_for_function(
-        """seq => {
-            const shown = document.querySelector('[data-testid=prediction]');
-            return Number(shown.dataset.seq) > seq && shown.dataset.pending === 'false';
-        }""",
-        arg=seq,
-        timeout=timeout_ms,
-    )
-    return page.get_by_test_id("prediction").inner_text()

@@ -1,0 +1,64 @@
+"""The page's own recognizer client, driven from Python: its worker fed images directly.
+
+Tests and benchmarks that need the worker's answer for given pixels (not for a drawing on the
+pad) go through site/js/recognizer-client.js, the one place the worker's message protocol is
+written, by way of the JavaScript module harness/js/recognizer.js.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page
+
+JS_DIR = Path(__file__).resolve().parent / "js"
+RECOGNIZER_JS = JS_DIR / "recognizer.js"
+PAGE_WORKER = "/js/worker.js"
+# Imports a module's source into the page from a blob: URL (the page's CSP allows blob:
+# scripts, not inline ones) and calls one of its exports with one JSON argument.
+CALL_EXPORT = (
+    "async ([source, name, arg]) => (await import("
+    "URL.createObjectURL(new Blob([source], { type: 'text/javascript' }))))[name](arg)"
+)
+
+
+def call_export(page: Page, module: Path, name: str, arg: Any = None) -> Any:
+    """Call the export `name` of the JavaScript module `module` in the page; its result."""
+    return page.evaluate(CALL_EXPORT, [module.read_text(), name, arg])
+
+
+def start_recognizer(page: Page, worker_url: str = PAGE_WORKER) -> None:
+    """Start a second recognizer in the page on the worker at `worker_url` (the page's own, or
+    the baseline's); return once it is ready (an error if it cannot start)."""
+    call_export(page, RECOGNIZER_JS, "startRecognizer", worker_url)
+
+
+def stop_recognizer(page: Page) -> None:
+    call_export(page, RECOGNIZER_JS, "stopRecognizer")
+
+
+def recognize_images(page: Page, images: list[tuple[bytes, int, int]]) -> list[dict[str, Any]]:
+    """Each (RGBA bytes, width, height) through the started recognizer, in order: {"ok": True,
+    "result": the worker's result} or {"ok": False, "error": its message}."""
+    payload = [
+        {"pixels": base64.b64encode(data).decode(), "width": width, "height": height}
+        for data, width, height in images
+    ]
+    return call_export(page, RECOGNIZER_JS, "recognizeImages", payload)
+
+
+def recognize_mnist(
+    page: Page, images: bytes, sides: list[int], on_white: list[bool], in_flight: int
+) -> list[list[Any]]:
+    """MNIST digits (28x28 bytes each, concatenated) re-rendered `sides[i]` px wide, on white
+    where `on_white[i]`, else as ink on transparency, through the started recognizer with
+    `in_flight` requests queued; [status, digit, probability] or ["error", None, message]."""
+    arg = {
+        "images": base64.b64encode(images).decode(),
+        "sides": sides,
+        "onWhite": on_white,
+        "inFlight": in_flight,
+    }
+    return call_export(page, RECOGNIZER_JS, "recognizeMnist", arg)
