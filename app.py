@@ -1,9 +1,10 @@
 """Serve the static site locally: `python app.py [--host 127.0.0.1] [--port 5000]`.
 
-A deliberately tiny Flask app. It serves `site/` and the page's Python modules from `py/`
-(the worker fetches them and imports them into Pyodide): exactly the files the offline list
-names (`export.site.site_file` decides for both). It never runs inference: the digit is
-recognized in the browser, and nothing the user draws is sent here.
+A deliberately tiny Flask app. It serves `site/`: exactly the files the offline list names
+(`export.site.site_file` decides for both), the page's Python among them as the wheel that
+`python -m export.runtime` builds from `py/` (rebuilt here on start when `py/` changed). It
+never runs inference: the digit is recognized in the browser, and nothing the user draws is
+sent here.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from flask import Flask, Response, abort, request
 from werkzeug.http import parse_range_header
 from werkzeug.serving import WSGIRequestHandler
 
+from export import runtime
 from export.site import (
     PRECOMPRESSED_SUFFIXES,
     decompress,
@@ -34,7 +36,6 @@ from export.site import (
 ROOT = Path(__file__).resolve().parent
 DEFAULT_CONFIG = {
     "SITE_DIR": ROOT / "site",
-    "PY_DIR": ROOT / "py",
     "HOST": "127.0.0.1",
     "PORT": 5000,
     # One shared copy of each file version, for all its clients (FileCache): the whole site,
@@ -52,8 +53,8 @@ CONTENT_TYPES = {
     ".mjs": "text/javascript",
     ".js": "text/javascript",
     ".json": "application/json",
-    ".py": "text/x-python",
     ".zip": "application/zip",
+    ".whl": "application/zip",  # a wheel is a zip file (PEP 427)
     ".bin": "application/octet-stream",
     ".html": "text/html",
     ".css": "text/css",
@@ -213,7 +214,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.get("/<path:url>")
     def site(url: str) -> Response:
-        path = site_file(url, Path(app.config["SITE_DIR"]), Path(app.config["PY_DIR"]))
+        path = site_file(url, Path(app.config["SITE_DIR"]))
         if path is None:  # the one rule export.site lists the offline files by, too
             abort(404)
         return _send(files, path)
@@ -264,12 +265,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=DEFAULT_CONFIG["HOST"], help="default: 127.0.0.1")
     parser.add_argument("--port", type=int, default=DEFAULT_CONFIG["PORT"], help="default: 5000")
     args = parser.parse_args(argv)
-    vendor = Path(DEFAULT_CONFIG["SITE_DIR"]) / "vendor" / "versions.json"
-    if not vendor.is_file():
+    vendor = Path(DEFAULT_CONFIG["SITE_DIR"]) / "vendor"
+    if not (vendor / "versions.json").is_file():
         raise SystemExit(
             "site/vendor/ is missing: run `python -m export.runtime` once (or the README's "
             "run command, which does all set-up)."
         )
+    if not runtime.is_prepared(vendor):
+        runtime.prepare(vendor)  # py/ changed since (only its wheel is rebuilt), or the npm lock
     write_precache_manifest()  # the offline list always matches the files served
     write_precompressed()
     print(f"Serving on http://{args.host}:{args.port}/")

@@ -1,4 +1,4 @@
-"""Prepare the web runtime: Pyodide and TF.js from the npm registry into `site/vendor/`.
+"""Prepare the web runtime: Pyodide, TF.js and the page's Python into `site/vendor/`.
 
     python -m export.runtime
 
@@ -6,12 +6,22 @@ Versions are pinned in `export/web/package.json` and locked in `export/web/packa
 `npm ci` installs exactly those. Then:
 
 - Pyodide's core runtime files are copied to `site/vendor/pyodide/`;
+- the page's Python (`py/digits`, declared by `py/pyproject.toml`) is built into a pure-Python
+  wheel beside them, and added to a copy of Pyodide's `pyodide-lock.json` with the
+  `pyodide-lock` tool: the page's worker loads it by name, and Pyodide checks its SHA-256;
 - the TF.js parts the page uses (`export/web/tf-entry.mjs`: core, converter, wasm and cpu
   backends) are bundled by esbuild into one ES module, `site/vendor/tfjs/tf.mjs`, beside the
   wasm backend's `.wasm` files.
 
+The wheel is built by pip with the flit_core backend from this environment (no build
+isolation, so nothing is downloaded), and with a fixed SOURCE_DATE_EPOCH, so its bytes depend
+on its sources alone. `pyodide build` is not used: it needs a cross-build environment that
+is downloaded from outside the package registries, even for a pure-Python wheel.
+
 `site/vendor/` is generated and not committed. Nothing here runs at page load: the site
-serves these files itself, never from a CDN.
+serves these files itself, never from a CDN. `is_prepared()` is false as soon as the npm lock
+or any file under `py/` changes; `prepare()` then rebuilds what is stale (only the wheel and
+the lock file when only `py/` changed).
 """
 
 from __future__ import annotations
@@ -19,21 +29,30 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB_DIR = ROOT / "export" / "web"
 NODE_MODULES = WEB_DIR / "node_modules"
 DEFAULT_VENDOR_DIR = ROOT / "site" / "vendor"
+PY_DIR = ROOT / "py"  # the page's Python: py/pyproject.toml and the package py/digits
+# The page's Python package: its distribution name in py/pyproject.toml, which the page's
+# worker (site/js/worker.js) loads by.
+PAGE_PACKAGE = "digits"
+LOCK_NAME = "pyodide-lock.json"
+# 1980-01-01, the earliest time a zip file holds: every build of the same sources is the same
+# wheel, byte for byte (and so has the same SHA-256, which keys the page's Python snapshot).
+SOURCE_DATE_EPOCH = "315532800"
 PYODIDE_FILES = (
     "pyodide.mjs",
     "pyodide.asm.mjs",
     "pyodide.asm.wasm",
     "python_stdlib.zip",
-    "pyodide-lock.json",
 )
 TFJS_WASM_FILES = (
     "tfjs-backend-wasm.wasm",
@@ -42,10 +61,10 @@ TFJS_WASM_FILES = (
 )
 
 
-def run(command: list[str]) -> None:
+def run(command: list[str], cwd: Path = WEB_DIR, env: dict[str, str] | None = None) -> None:
     print("+", " ".join(command))
     try:
-        subprocess.run(command, cwd=WEB_DIR, check=True)
+        subprocess.run(command, cwd=cwd, env=env, check=True)
     except FileNotFoundError as error:
         raise SystemExit(f"error: {command[0]} not found; install Node.js and npm") from error
     except subprocess.CalledProcessError as error:
@@ -63,10 +82,131 @@ def installed_version(package: str) -> str:
     return json.loads((NODE_MODULES / package / "package.json").read_text())["version"]
 
 
+def python_sources(py_dir: Path = PY_DIR) -> list[Path]:
+    """The files the page's wheel is built from: everything under `py_dir` but caches and
+    dotfiles (an editor's lock file)."""
+    return sorted(
+        path
+        for path in py_dir.rglob("*")
+        if path.is_file()
+        and not any(
+            part.startswith(".") or part == "__pycache__" for part in path.relative_to(py_dir).parts
+        )
+        and path.suffix != ".pyc"
+    )
+
+
+def python_fingerprint(py_dir: Path = PY_DIR) -> str:
+    """Changes when any file the page's wheel is built from does (added, removed, edited)."""
+    digest = hashlib.sha256()
+    for path in python_sources(py_dir):
+        digest.update(path.relative_to(py_dir).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def build_wheel(out_dir: Path, py_dir: Path = PY_DIR) -> Path:
+    """Build the page's Python into a wheel in `out_dir` (pip, with the flit_core backend
+    installed here: nothing is downloaded) and return its path."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--wheel-dir",
+            str(out_dir),
+            str(py_dir),
+        ],
+        cwd=py_dir,
+        env=env,
+    )
+    wheels = list(out_dir.glob("*.whl"))
+    if len(wheels) != 1:
+        raise SystemExit(f"error: building {py_dir} gave {len(wheels)} wheels, not one")
+    return wheels[0]
+
+
+def lock_with_wheel(lock: dict, wheel: Path, pyodide_version: str) -> dict:
+    """`lock` (a pyodide-lock.json's content) with `wheel` added by the pyodide-lock tool.
+
+    pyodide-lock 0.1.2, the last release for Python 3.11, predates this lock format: its
+    schema needs `info.version` (which the lock no longer holds) and refuses the `tool` fields.
+    So the tool reads the lock without those, adds the wheel (its checks: the wheel's tags
+    suit this Python, its dependencies are in the lock; its entry: name, version, import
+    names, SHA-256), and only that entry is added to the lock as it was.
+    """
+    from pyodide_lock import PyodideLockSpec
+    from pyodide_lock.utils import add_wheels_to_spec
+
+    readable = PyodideLockSpec(
+        info={**lock["info"], "version": pyodide_version},
+        packages={
+            name: {key: value for key, value in package.items() if key != "tool"}
+            for name, package in lock["packages"].items()
+        },
+    )
+    added = add_wheels_to_spec(readable, [wheel], base_path=wheel.parent)
+    added.check_wheel_filenames()
+    entries = {
+        name: package.model_dump()
+        for name, package in added.packages.items()
+        if name not in lock["packages"]
+    }
+    if list(entries) != [PAGE_PACKAGE]:
+        added_names = sorted(entries)
+        raise SystemExit(f"error: {wheel.name} added {added_names} to the lock, not {PAGE_PACKAGE}")
+    return {**lock, "packages": dict(sorted({**lock["packages"], **entries}.items()))}
+
+
+def write_page_python(pyodide_dir: Path) -> Path:
+    """Build the page's wheel into `pyodide_dir` and write the lock file that lists it there
+    (replacing any earlier wheel); return the wheel's path."""
+    lock = json.loads((NODE_MODULES / "pyodide" / LOCK_NAME).read_text())
+    with tempfile.TemporaryDirectory() as scratch:
+        built = build_wheel(Path(scratch))
+        text = json.dumps(lock_with_wheel(lock, built, installed_version("pyodide")))
+        wheel = pyodide_dir / built.name
+        # Each file swapped in whole (a dot-name is never served meanwhile), the wheel first:
+        # the lock never names a wheel that is not there yet.
+        for target, data in ((wheel, built.read_bytes()), (pyodide_dir / LOCK_NAME, text.encode())):
+            partial = target.with_name(f".{target.name}.new")
+            partial.write_bytes(data)
+            os.replace(partial, target)
+    for old in pyodide_dir.glob("*.whl"):
+        if old != wheel:
+            old.unlink()
+    return wheel
+
+
+def _versions(vendor_dir: Path) -> dict:
+    path = vendor_dir / "versions.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def _write_versions(vendor_dir: Path, versions: dict) -> None:
+    (vendor_dir / "versions.json").write_text(json.dumps(versions, indent=2) + "\n")
+
+
 def prepare(vendor_dir: Path, *, force: bool = False) -> None:
-    """Install the locked npm packages (when the lock changed) and rebuild `vendor_dir`."""
+    """Rebuild `vendor_dir`: all of it (installing the locked npm packages first when the
+    lock changed) when it was built from another npm lock, or `force`; else only the page's
+    Python (its wheel and the lock file), in place: quick, and the rest is never missing."""
     stamp = NODE_MODULES / ".lock-fingerprint"
-    if force or not stamp.is_file() or stamp.read_text() != lock_fingerprint():
+    npm_current = stamp.is_file() and stamp.read_text() == lock_fingerprint()
+    versions = _versions(vendor_dir)
+    if not force and npm_current and versions.get("lock") == lock_fingerprint()[:16]:
+        python = python_fingerprint()  # before the build: a change during it is seen next time
+        wheel = write_page_python(vendor_dir / "pyodide")
+        _write_versions(vendor_dir, {**versions, "python": python[:16]})
+        print(f"wrote {wheel}: {wheel.stat().st_size} bytes, and its {LOCK_NAME}")
+        return
+    if force or not npm_current:
         run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"])
         stamp.write_text(lock_fingerprint())
 
@@ -79,6 +219,8 @@ def prepare(vendor_dir: Path, *, force: bool = False) -> None:
     wasm_dist = NODE_MODULES / "@tensorflow" / "tfjs-backend-wasm" / "dist"
     for name in TFJS_WASM_FILES:
         shutil.copy2(wasm_dist / name, staging / "tfjs" / name)
+    python = python_fingerprint()  # before the build: a change during it is seen next time
+    wheel = write_page_python(staging / "pyodide")
     esbuild = NODE_MODULES / ".bin" / "esbuild"
     run(
         [
@@ -96,24 +238,26 @@ def prepare(vendor_dir: Path, *, force: bool = False) -> None:
         "pyodide": installed_version("pyodide"),
         "tfjs": installed_version("@tensorflow/tfjs-core"),
         "lock": lock_fingerprint()[:16],
+        "python": python[:16],
     }
-    (staging / "versions.json").write_text(json.dumps(versions, indent=2) + "\n")
+    _write_versions(staging, versions)
     # Swap in whole, so a failed run never leaves a half-written vendor directory.
     shutil.rmtree(vendor_dir, ignore_errors=True)
     staging.rename(vendor_dir)
     total = sum(path.stat().st_size for path in vendor_dir.rglob("*") if path.is_file())
     print(
         f"wrote {vendor_dir}: Pyodide {versions['pyodide']}, "
-        f"TF.js {versions['tfjs']}, {total} bytes"
+        f"TF.js {versions['tfjs']}, the page's Python ({wheel.name}), {total} bytes"
     )
 
 
 def is_prepared(vendor_dir: Path = DEFAULT_VENDOR_DIR) -> bool:
-    """Whether `vendor_dir` holds a runtime built from the current lock file."""
-    versions = vendor_dir / "versions.json"
+    """Whether `vendor_dir` holds a runtime built from the current npm lock file, and a wheel
+    built from the current files under `py/`."""
+    versions = _versions(vendor_dir)
     return (
-        versions.is_file()
-        and json.loads(versions.read_text()).get("lock") == (lock_fingerprint()[:16])
+        versions.get("lock") == lock_fingerprint()[:16]
+        and versions.get("python") == (python_fingerprint()[:16])
     )
 
 

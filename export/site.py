@@ -3,14 +3,16 @@
     python -m export.site                        # site/precache-manifest.js only
     python -m export.site --out dist/site --zip  # + a self-contained static copy (and .zip)
 
-`site/precache-manifest.js` lists every file the page needs (app shell, the `py/` modules,
-Pyodide, TF.js, the model) with its SHA-256, and a version made of the model's version and a
-hash of all of them. The service worker (`site/sw.js`) imports it: a new version means a new
-cache, filled and verified completely before it is used, so a release is never mixed with the
-one before. app.py and the tests rewrite it on start, so it never goes stale while developing.
+`site/precache-manifest.js` lists every file the page needs (app shell, Pyodide with its lock
+file and the page's Python wheel, TF.js, the model) with its SHA-256, and a version made of the
+model's version and a hash of all of them. The service worker (`site/sw.js`) imports it: a new
+version means a new cache, filled and verified completely before it is used, so a release is
+never mixed with the one before. app.py and the tests rewrite it on start, so it never goes
+stale while developing.
 
-The static export holds `site/` with `py/` inside it, needs no build step on the host and
-works from any sub-path: every URL in the site is relative. It replaces only an earlier export
+The static export holds `site/` (the page's Python is in it, as the wheel that
+`python -m export.runtime` writes to `site/vendor/pyodide/`), needs no build step on the host
+and works from any sub-path: every URL in the site is relative. It replaces only an earlier export
 (marked by EXPORT_MARKER) or an empty folder, never the sources.
 
 `site_file` is the one rule for which files are the site: app.py serves exactly these, and the
@@ -30,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_DIR = ROOT / "site"
+# Not the site's, yet sources an export must never replace: the page's Python, which reaches
+# the page built into a wheel (export.runtime).
 PY_DIR = ROOT / "py"
 MANIFEST_NAME = "precache-manifest.js"
 SERVICE_WORKER_NAME = "sw.js"
@@ -47,13 +51,13 @@ MIN_COMPRESSIBLE_BYTES = 1024
 MIN_SAVING = 0.1
 
 
-def site_file(url: str, site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> Path | None:
+def site_file(url: str, site_dir: Path = SITE_DIR) -> Path | None:
     """The file at `url` (a '/'-separated path from the site root), or None: not the site's.
 
     The one rule app.py serves by and `site_files` lists by, so the offline list never names a
     file the server refuses. Never a dotfile or dot-folder (an editor's `.#lock` symlink, `.git`),
     nothing but a regular file (a dangling link is none), no build leftover, no precompressed
-    copy as a file of its own (it is sent in place of its original), and from `py/` only `.py`.
+    copy as a file of its own (it is sent in place of its original).
     """
     parts = url.split("/")
     if (
@@ -64,20 +68,14 @@ def site_file(url: str, site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> Pat
         or url.endswith(PRECOMPRESSED_SUFFIXES)
     ):
         return None
-    if parts[0] == "py":
-        if len(parts) == 1 or not url.endswith(".py"):
-            return None
-        path = py_dir.joinpath(*parts[1:])
-    else:
-        path = site_dir.joinpath(*parts)
+    path = site_dir.joinpath(*parts)
     return path if os.path.isfile(path) else None  # False, never an error, for any odd name
 
 
-def site_files(site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> dict[str, Path]:
+def site_files(site_dir: Path = SITE_DIR) -> dict[str, Path]:
     """URL path (relative to the site root) -> file, for every file of the site (`site_file`)."""
     urls = {path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*")}
-    urls |= {f"py/{path.relative_to(py_dir).as_posix()}" for path in py_dir.rglob("*")}
-    files = {url: site_file(url, site_dir, py_dir) for url in sorted(urls)}
+    files = {url: site_file(url, site_dir) for url in sorted(urls)}
     return {url: path for url, path in files.items() if path is not None}
 
 
@@ -85,10 +83,10 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def precache_manifest(site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> dict:
+def precache_manifest(site_dir: Path = SITE_DIR) -> dict:
     entries = [
         {"url": url, "sha256": sha256(path), "bytes": path.stat().st_size}
-        for url, path in site_files(site_dir, py_dir).items()
+        for url, path in site_files(site_dir).items()
         if url not in NOT_PRECACHED
     ]
     model_version = json.loads((site_dir / "model" / "manifest.json").read_text())["version"]
@@ -103,9 +101,9 @@ def precache_manifest(site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> dict:
     }
 
 
-def write_precache_manifest(site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> dict:
+def write_precache_manifest(site_dir: Path = SITE_DIR) -> dict:
     """Write site/precache-manifest.js (only if it changed) and return its content."""
-    manifest = precache_manifest(site_dir, py_dir)
+    manifest = precache_manifest(site_dir)
     text = (
         "// Generated by `python -m export.site`: do not edit.\n"
         f"self.PRECACHE_MANIFEST = {json.dumps(manifest, indent=1)};\n"
@@ -152,7 +150,7 @@ def write_precompressed(site_dir: Path = SITE_DIR) -> int:
     """
     compressors = dict(_compressors())
     written = 0
-    for path in site_files(site_dir, py_dir=site_dir / "py").values():
+    for path in site_files(site_dir).values():
         targets = {suffix: path.with_name(path.name + suffix) for suffix in PRECOMPRESSED_SUFFIXES}
         worth_it = path.suffix in COMPRESSIBLE and path.stat().st_size >= MIN_COMPRESSIBLE_BYTES
         if not worth_it and not any(os.path.lexists(target) for target in targets.values()):
@@ -195,17 +193,17 @@ def check_output(out_dir: Path, site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR
 
 
 def export_static(out_dir: Path, site_dir: Path = SITE_DIR, py_dir: Path = PY_DIR) -> dict:
-    """Copy the complete site (with `py/` inside) to `out_dir`, ready for any static host;
-    `out_dir` must be one `check_output` allows (else RefusedOutput, and nothing is touched)."""
+    """Copy the complete site to `out_dir`, ready for any static host; `out_dir` must be one
+    `check_output` allows (else RefusedOutput, and nothing is touched)."""
     out = check_output(out_dir, site_dir, py_dir)
-    manifest = write_precache_manifest(site_dir, py_dir)
+    manifest = write_precache_manifest(site_dir)
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     (out / EXPORT_MARKER).write_text(
         "Written by `python -m export.site --out`: the next export replaces this folder.\n"
     )
-    for url, path in site_files(site_dir, py_dir).items():
+    for url, path in site_files(site_dir).items():
         target = out / url
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)

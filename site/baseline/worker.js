@@ -1,7 +1,13 @@
 // The benchmark's baseline recognizer: the same model and TF.js, preprocessing in JavaScript,
-// no Pyodide. Same message protocol as the product's worker (site/js/worker.js).
+// no Pyodide. Same message protocol as the product's worker (site/js/protocol.js).
 
-import { loadModel, modelDetails, progressReporter, status } from '../js/worker-common.js';
+import {
+  loadModel,
+  modelDetails,
+  progressReporter,
+  serveRecognitions,
+  status,
+} from '../js/worker-common.js';
 import { toModelInput } from './preprocess.js';
 
 const STEPS = ['TF.js', 'the model'];
@@ -21,7 +27,7 @@ async function start() {
   return model.run;
 }
 
-function recognize(run, { width, height, pixels }) {
+function recognize({ width, height, pixels }, run) {
   const started = performance.now();
   const input = toModelInput(new Uint8Array(pixels), width, height);
   const preprocessed = performance.now();
@@ -53,12 +59,4 @@ const starting = start().catch((error) => {
   throw error;
 });
 
-self.addEventListener('message', async ({ data }) => {
-  if (data.type !== 'recognize') return;
-  try {
-    const run = await starting;
-    postMessage({ type: 'result', id: data.id, ok: true, result: recognize(run, data) });
-  } catch (error) {
-    postMessage({ type: 'result', id: data.id, ok: false, error: error.message });
-  }
-});
+serveRecognitions(starting, recognize);

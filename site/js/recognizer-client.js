@@ -5,6 +5,7 @@
 // page says what it was waiting for, with Retry.
 
 import { deadlineMs } from './deadlines.js';
+import { MESSAGE, recognizeMessage, statusMessage } from './protocol.js';
 import { StartError, inWords, startFailureMessage } from './start-errors.js';
 
 const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -42,16 +43,17 @@ export class RecognizerClient {
     this.watchLoading();
     worker.addEventListener('message', ({ data }) => {
       if (worker !== this.worker) return; // a replaced worker's late message
-      if (data.type === 'step-starting') {
+      if (data.type === MESSAGE.STEP_STARTING) {
         this.loading.starting.add(data.name);
         this.watchLoading();
         return;
       }
-      if (data.type === 'status') {
+      if (data.type === MESSAGE.STATUS) {
         this.loadingStatus(data);
         this.onStatus(data);
         return;
       }
+      if (data.type !== MESSAGE.RESULT) return;
       const request = this.pending.get(data.id);
       if (!request) return;
       this.pending.delete(data.id);
@@ -112,13 +114,13 @@ export class RecognizerClient {
     this.stop();
     this.rejectAll(message);
     this.rejectReady(new Error(message));
-    this.onStatus({ type: 'status', stage: 'error', message });
+    this.onStatus(statusMessage('error', message));
   }
 
   /** A worker that was running died: answer what was waiting, then start a new one. */
   crashed(message) {
     this.rejectAll(message);
-    this.onStatus({ type: 'status', stage: 'restarting', message: `${message} Restarting it…` });
+    this.onStatus(statusMessage('restarting', `${message} Restarting it…`));
     this.start();
   }
 
@@ -151,7 +153,7 @@ export class RecognizerClient {
       }, deadlineMs('recognition'));
       this.pending.set(id, { resolve, reject, timer });
       this.worker.postMessage(
-        { type: 'recognize', id, width: image.width, height: image.height, pixels },
+        recognizeMessage(id, { width: image.width, height: image.height, pixels }),
         [pixels],
       );
     });

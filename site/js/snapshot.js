@@ -3,21 +3,22 @@
 // 2-core machine; restoring the snapshot takes about 0.2 s, so every visit after the first
 // is ready sooner. The snapshot is made here, by the page itself, never downloaded.
 //
-// Its key is a hash of the Pyodide version and the page's Python sources: a new release
-// makes a new snapshot, and the old one is deleted then. It is stored gzipped (31 MB of
-// wasm memory become about 6 MB), and gzip's checksum, checked when it is read back, means
-// a damaged snapshot is refused rather than restored.
+// Its key is a hash of the Pyodide version and the SHA-256 of the page's Python wheel (from
+// the lock file): a new release makes a new snapshot, and the old one is deleted then. It is
+// stored gzipped (31 MB of wasm memory become about 6 MB), and gzip's checksum, checked when
+// it is read back, means a damaged snapshot is refused rather than restored.
+
+import { sha256Hex } from './sha256.js';
 
 const CACHE_NAME = 'digit-python-snapshot'; // not the service worker's prefix: it keeps this
-const FORMAT = 1; // bump when what goes into a snapshot changes
+const FORMAT = 2; // bump when what goes into a snapshot changes (2: the page's Python as a wheel)
 
 /** Cache Storage exists only in secure contexts (https, localhost): else no snapshots. */
 export const SNAPSHOTS_POSSIBLE = typeof caches !== 'undefined' && self.isSecureContext;
 
-export async function snapshotKey(pyodideVersion, sources) {
-  const text = JSON.stringify([FORMAT, pyodideVersion, sources]);
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return Array.from(digest.slice(0, 12), (byte) => byte.toString(16).padStart(2, '0')).join('');
+export async function snapshotKey(pyodideVersion, wheelSha256) {
+  const text = JSON.stringify([FORMAT, pyodideVersion, wheelSha256]);
+  return (await sha256Hex(new TextEncoder().encode(text))).slice(0, 24);
 }
 
 function requestFor(key) {

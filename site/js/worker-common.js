@@ -1,7 +1,9 @@
-// Shared by the recognizer's workers (the product's and the TF.js-only baseline's): status
-// messages with loading progress, downloads that fail in words, and the TF.js graph model,
-// verified against its manifest, behind a plain function.
+// Shared by the recognizer's workers (the product's and the TF.js-only baseline's): the
+// answers to the page's messages (protocol.js), status messages with loading progress,
+// downloads that fail in words, and the TF.js graph model, verified against its manifest,
+// behind a plain function.
 
+import { MESSAGE, resultMessage, statusMessage, stepStartingMessage } from './protocol.js';
 import { sha256Hex } from './sha256.js';
 import { StartError } from './start-errors.js';
 
@@ -21,7 +23,24 @@ let failed = false;
 export function status(stage, message, extra = {}) {
   if (failed) return;
   if (stage === 'error') failed = true;
-  postMessage({ type: 'status', stage, message, ...extra });
+  postMessage(statusMessage(stage, message, extra));
+}
+
+/**
+ * Answer the page's recognize messages: each waits until the worker has started
+ * (`starting`), then `recognize(request, started)` runs with what `starting` resolved to. A
+ * failure, the start's included, is answered as an error, never left unanswered.
+ */
+export function serveRecognitions(starting, recognize) {
+  self.addEventListener('message', async ({ data }) => {
+    if (data.type !== MESSAGE.RECOGNIZE) return;
+    try {
+      const started = await starting;
+      postMessage(resultMessage(data.id, { result: recognize(data, started) }));
+    } catch (error) {
+      postMessage(resultMessage(data.id, { error: error.message }));
+    }
+  });
 }
 
 function fileName(url) {
@@ -85,7 +104,7 @@ export function progressReporter(steps) {
   };
   stepDone.times = {};
   stepDone.starting = (name) => {
-    if (!failed) postMessage({ type: 'step-starting', name });
+    if (!failed) postMessage(stepStartingMessage(name));
   };
   return stepDone;
 }

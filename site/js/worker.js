@@ -1,21 +1,30 @@
-// The recognizer, in a module Web Worker: Pyodide runs the page's Python (py/digits/), which
-// turns canvas pixels into the model's 28x28 input and calls the TF.js graph model through
-// Pyodide's JS bridge. Both runtimes load from this site, in parallel, never from a CDN.
+// The recognizer, in a module Web Worker: Pyodide runs the page's Python (py/digits/, shipped
+// as a wheel), which turns canvas pixels into the model's 28x28 input and calls the TF.js graph
+// model through Pyodide's JS bridge. Both runtimes load from this site, in parallel, never
+// from a CDN.
 
 import { watchDownloads } from './download-watch.js';
 import { SNAPSHOTS_POSSIBLE, dropSnapshots, readSnapshot, snapshotKey, writeSnapshot } from './snapshot.js';
 import { StartError, startFailureMessage } from './start-errors.js';
-import { fetchOk, importModule, loadModel, modelDetails, progressReporter, status } from './worker-common.js';
+import {
+  fetchOk,
+  importModule,
+  loadModel,
+  modelDetails,
+  progressReporter,
+  serveRecognitions,
+  status,
+} from './worker-common.js';
 
 const PYODIDE_URL = new URL('../vendor/pyodide/', import.meta.url).href;
-const PY_URL = new URL('../py/', import.meta.url).href;
-const PY_MODULES = [
-  'digits/__init__.py',
-  'digits/photo.py',
-  'digits/preprocess.py',
-  'digits/recognizer.py',
-];
-const PY_HOME = '/home/pyodide/';
+// The lock file `python -m export.runtime` writes: Pyodide's own, with the page's wheel added.
+const LOCK_URL = `${PYODIDE_URL}pyodide-lock.json`;
+// The page's Python: the package Pyodide loads by name from the lock file (which holds the
+// wheel's SHA-256, checked as it downloads), and its one entry point.
+const PAGE_PACKAGE = 'digits';
+const PAGE_MODULE = 'digits.recognizer';
+// Where the installed package's files are, in a Python traceback.
+const PAGE_CODE = new RegExp(`/site-packages/(${PAGE_PACKAGE}/[^"]+)$`);
 const STEPS = ['TF.js', 'the model', 'the Python runtime', "the page's Python"];
 // Pyodide's own downloads, in words.
 const PYODIDE_FILES = {
@@ -30,16 +39,26 @@ let runModel = null; // JS function Python calls with the 28x28 input
 
 function describePyodideFile(url) {
   const name = url.slice(PYODIDE_URL.length).split(/[?#]/)[0];
-  return `${PYODIDE_FILES[name] ?? 'a file of the Python runtime'} (${name})`;
+  // The only wheel the page loads is its own: Pyodide's packages are not shipped.
+  const what = name.endsWith('.whl') ? "the page's Python" : PYODIDE_FILES[name];
+  return `${what ?? 'a file of the Python runtime'} (${name})`;
 }
 
-async function fetchSources() {
-  return Promise.all(
-    PY_MODULES.map(async (path) => {
-      const response = await fetchOk(PY_URL + path, `the page's Python (py/${path})`);
-      return [path, await response.text()];
-    }),
-  );
+/** The lock file, and the SHA-256 of the page's wheel in it (it keys the Python snapshot). */
+async function readLock() {
+  const what = describePyodideFile(LOCK_URL);
+  const response = await fetchOk(LOCK_URL, what);
+  let lock;
+  try {
+    lock = await response.json();
+  } catch (error) {
+    throw new StartError(`${what} could not be read (${error.message})`, 'fault');
+  }
+  const wheelSha256 = lock?.packages?.[PAGE_PACKAGE]?.sha256;
+  if (typeof wheelSha256 !== 'string' || !wheelSha256) {
+    throw new StartError(`${what} does not list the page's Python`, 'fault');
+  }
+  return { lock, wheelSha256 };
 }
 
 /** loadPyodide(), or the first of Pyodide's downloads that failed, named. */
@@ -57,33 +76,65 @@ async function loadPyodideWatched(loadPyodide, downloadFailed, options) {
   }
 }
 
+/**
+ * Install the page's Python package (its wheel, checked against the lock file's SHA-256), or
+ * the first of its downloads that failed, named.
+ */
+async function loadPagePython(pyodide, downloadFailed) {
+  const errors = [];
+  await Promise.race([
+    pyodide.loadPackage(PAGE_PACKAGE, {
+      messageCallback: () => {},
+      errorCallback: (message) => errors.push(message),
+    }),
+    downloadFailed,
+  ]);
+  if (!(PAGE_PACKAGE in pyodide.loadedPackages)) {
+    const reason = errors.at(-1) ?? 'no reason given';
+    throw new StartError(`the page's Python could not be installed (${reason})`, 'fault');
+  }
+}
+
 /** A Python exception in one line: its last line, and where in the page's code it was raised. */
 function pythonErrorSummary(error) {
   const traceback = String(error.message).trim();
   const last = traceback.split('\n').at(-1).trim();
   const where = [...traceback.matchAll(/File "([^"]+)", line (\d+)/g)]
-    .filter(([, file]) => file.startsWith(PY_HOME))
+    .map(([, file, line]) => [file.match(PAGE_CODE)?.[1], line])
+    .filter(([file]) => file)
     .at(-1);
-  return where ? `${last} (${where[1].slice(PY_HOME.length)}, line ${where[2]})` : last;
+  return where ? `${last} (${where[0]}, line ${where[1]})` : last;
 }
 
 /**
  * Python with the page's modules imported: restored from this browser's snapshot when there
  * is a current one (about 0.2 s), else started from scratch (1.6-2.6 s) and a snapshot made
  * for next time. A snapshot that fails to restore is deleted and Python starts afresh.
+ *
+ * The snapshot is of Python started, before the page's package is loaded: Pyodide refuses to
+ * snapshot once loadPackage() has run. So every start then installs the wheel (22 kB, from
+ * the service worker's or the HTTP cache) and imports it.
  */
 async function startPython(stepDone) {
   const downloadFailed = watchDownloads(PYODIDE_URL, describePyodideFile);
-  const [{ loadPyodide, version }, sources] = await Promise.all([
-    importModule(`${PYODIDE_URL}pyodide.mjs`, describePyodideFile(`${PYODIDE_URL}pyodide.mjs`)),
-    fetchSources(),
+  const [{ loadPyodide, version }, { lock, wheelSha256 }] = await Promise.race([
+    Promise.all([
+      importModule(`${PYODIDE_URL}pyodide.mjs`, describePyodideFile(`${PYODIDE_URL}pyodide.mjs`)),
+      readLock(),
+    ]),
+    downloadFailed,
   ]);
-  const key = SNAPSHOTS_POSSIBLE ? await snapshotKey(version, sources) : null;
+  const key = SNAPSHOTS_POSSIBLE ? await snapshotKey(version, wheelSha256) : null;
   const stored = key && (await readSnapshot(key));
+  // The lock file read once, here: Pyodide takes it as it is, and finds the wheel beside it.
+  const options = { lockFileContents: lock, packageBaseUrl: PYODIDE_URL };
   let pyodide = null;
   if (stored) {
     try {
-      pyodide = await loadPyodideWatched(loadPyodide, downloadFailed, { _loadSnapshot: stored });
+      pyodide = await loadPyodideWatched(loadPyodide, downloadFailed, {
+        ...options,
+        _loadSnapshot: stored,
+      });
     } catch (error) {
       if (error.advice === 'connection') throw error; // a download failed: not the snapshot's fault
       console.warn('The Python snapshot did not restore; starting Python from scratch.', error);
@@ -91,23 +142,33 @@ async function startPython(stepDone) {
     }
   }
   const restored = pyodide !== null;
-  pyodide ??= await loadPyodideWatched(loadPyodide, downloadFailed, { _makeSnapshot: key !== null });
+  pyodide ??= await loadPyodideWatched(loadPyodide, downloadFailed, {
+    ...options,
+    _makeSnapshot: key !== null,
+  });
   stepDone(STEPS[2]);
-  for (const [path, source] of sources) {
-    const target = PY_HOME + path;
-    pyodide.FS.mkdirTree(target.slice(0, target.lastIndexOf('/')));
-    pyodide.FS.writeFile(target, source);
-  }
+  const snapshot = restored || key === null ? null : takeSnapshot(pyodide);
+  await loadPagePython(pyodide, downloadFailed);
   stepDone.starting(STEPS[3]); // all downloaded: what follows only runs code
   let module;
   try {
-    module = pyodide.pyimport('digits.recognizer');
+    module = pyodide.pyimport(PAGE_MODULE);
   } catch (error) {
     if (error?.name !== 'PythonError') throw error;
     throw new StartError(`the page's Python failed to import: ${pythonErrorSummary(error)}`, 'fault');
   }
   stepDone(STEPS[3]);
-  return { pyodide, module, restored, snapshotKey: restored ? null : key };
+  return { pyodide, module, restored, snapshot: snapshot && { key, bytes: snapshot } };
+}
+
+/** A snapshot of Python's memory as it is now (a copy: ~20 ms), or null if none can be made. */
+function takeSnapshot(pyodide) {
+  try {
+    return pyodide.makeMemorySnapshot();
+  } catch (error) {
+    console.warn('No Python snapshot could be made; the next visit starts Python afresh.', error);
+    return null;
+  }
 }
 
 async function start() {
@@ -125,19 +186,12 @@ async function start() {
     runtime: `Pyodide ${python.pyodide.version}${python.restored ? ', restored from a snapshot' : ''}`,
     stepTimes: stepDone.times,
   });
-  // In this same task, so before any recognition runs, yet after the page heard "ready":
-  // taking it (~20 ms) does not delay ready, and packing and storing it runs in the background.
-  if (python.snapshotKey) saveSnapshot(python.pyodide, python.snapshotKey);
-}
-
-function saveSnapshot(pyodide, key) {
-  const afresh = 'the next visit starts Python afresh.';
-  try {
-    writeSnapshot(key, pyodide.makeMemorySnapshot()).catch((error) =>
-      console.warn(`The Python snapshot could not be stored; ${afresh}`, error),
+  // After the page heard "ready": packing and storing it runs in the background.
+  if (python.snapshot) {
+    const { key, bytes } = python.snapshot;
+    writeSnapshot(key, bytes).catch((error) =>
+      console.warn('The Python snapshot could not be stored; the next visit starts Python afresh.', error),
     );
-  } catch (error) {
-    console.warn(`No Python snapshot could be made; ${afresh}`, error);
   }
 }
 
@@ -159,12 +213,4 @@ const starting = start().catch((error) => {
   throw error;
 });
 
-self.addEventListener('message', async ({ data }) => {
-  if (data.type !== 'recognize') return;
-  try {
-    await starting;
-    postMessage({ type: 'result', id: data.id, ok: true, result: recognize(data) });
-  } catch (error) {
-    postMessage({ type: 'result', id: data.id, ok: false, error: error.message });
-  }
-});
+serveRecognitions(starting, recognize);
