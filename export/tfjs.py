@@ -28,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from digits.facts import LABELS
 
 from training import data, mnist
 
@@ -37,7 +38,6 @@ QUANTIZATIONS = ("uint8", "float16", "none")
 DEFAULT_QUANTIZATION = "uint8"
 # One shard: the model is small, and one request beats several.
 WEIGHT_SHARD_BYTES = 16 * 1024 * 1024
-LABELS = [str(digit) for digit in range(10)]
 # How far the exported model's probabilities may stray from the Keras model's on the same
 # input, per quantization (measured on MNIST test images; see tests/test_training_export.py).
 TOLERANCE = {"none": 1e-4, "float16": 2e-3, "uint8": 5e-2}
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         "model": "model.json",
         "input": {"name": input_name, "shape": [1, 28, 28, 1], "dtype": "float32"},
         "output": {"shape": [1, 10], "activation": "softmax"},
-        "labels": LABELS,
+        "labels": list(LABELS),
         "quantization": args.quantize,
         "tolerance": TOLERANCE[args.quantize],
         "test_accuracy": exported_accuracy,

@@ -119,12 +119,19 @@ def ones_with_their_rows(images: np.ndarray, labels: np.ndarray, out: np.ndarray
         yield before, after, inked_rows
 
 
+def with_a_flag_on_every_one(
+    images: np.ndarray, labels: np.ndarray, base_probability: float
+) -> np.ndarray:
+    """The batch through add_one_strokes with a flag on every 1 and a base on this share."""
+    config = augment.AugmentConfig(one_flag_probability=1.0, one_base_probability=base_probability)
+    return augment.add_one_strokes(images, labels, [5, 6], config).numpy()
+
+
 def test_only_ones_get_a_flag_and_it_goes_down_left_from_the_top(
     ones_and_others: tuple[np.ndarray, np.ndarray],
 ) -> None:
     images, labels = ones_and_others
-    config = augment.AugmentConfig(one_flag_probability=1.0, one_base_probability=0.0)
-    out = augment.add_one_strokes(images, labels, [5, 6], config).numpy()
+    out = with_a_flag_on_every_one(images, labels, base_probability=0.0)
     changed = np.abs(out - images).reshape(len(images), -1).max(axis=1) > 0.5
     assert not changed[labels != 1].any()
     assert changed[labels == 1].mean() > 0.95  # a flag on (nearly) every 1
@@ -145,8 +152,7 @@ def test_a_base_goes_under_the_foot_and_nothing_changes_when_switched_off(
     ones_and_others: tuple[np.ndarray, np.ndarray],
 ) -> None:
     images, labels = ones_and_others
-    based = augment.AugmentConfig(one_flag_probability=1.0, one_base_probability=1.0)
-    out = augment.add_one_strokes(images, labels, [5, 6], based).numpy()
+    out = with_a_flag_on_every_one(images, labels, base_probability=1.0)
     for before, after, inked_rows in ones_with_their_rows(images, labels, out):
         foot = inked_rows[-1]
         bottom_row_ink = (after[foot - 1 : foot + 2, :, 0] > 0.5).any(axis=0).sum()
@@ -203,7 +209,9 @@ def test_threshold_is_the_smallest_that_keeps_sure_answers_right_on_every_set() 
     # one: its errors crowd just below 1, while the other's are spread out and mostly flagged.)
     alone = [uncertainty.choose_threshold([data], target=0.01) for data in (easy, hard)]
     assert threshold == max(alone) and min(alone) < threshold
-    summary = uncertainty.summarize(hard[0].max(axis=1), hard[0].argmax(axis=1) == hard[1], threshold)
+    summary = uncertainty.summarize(
+        hard[0].max(axis=1), hard[0].argmax(axis=1) == hard[1], threshold
+    )
     assert summary["wrong_while_sure"] <= 0.01
     with pytest.raises(ValueError):
         uncertainty.choose_threshold([(hard[0], hard[1][:-1])])

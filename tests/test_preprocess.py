@@ -1,4 +1,4 @@
-"""py/digits/preprocess under CPython: MNIST's normalization of whatever the user drew.
+"""digits.preprocess (py/digits/) under CPython: MNIST's normalization of whatever the user drew.
 
 The canvases are drawn here with small helpers (filled rectangles, anti-aliased round-capped
 pen strokes and dots), black or coloured, on a transparent or a white page. Besides the
@@ -17,7 +17,8 @@ from itertools import pairwise
 import numpy as np
 import pytest
 from digits import preprocess
-from digits.preprocess import FIT_SIZE, MNIST_SIZE, NothingToRecognize, to_model_input
+from digits.facts import FIELD_CENTRE, FIT_SIZE, MNIST_SIZE, NOISE_THRESHOLD
+from digits.preprocess import NothingToRecognize, to_model_input
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -174,7 +175,7 @@ def centre_of_mass(values: Sequence[float]) -> tuple[float, float]:
 def assert_centred(values: Sequence[float]) -> None:
     """Centre of mass on pixel 14, within the half pixel that whole-pixel shifts allow."""
     for centre in centre_of_mass(values):
-        assert abs(centre - preprocess.FIELD_CENTRE) <= 0.5 + FLOAT_SLACK
+        assert abs(centre - FIELD_CENTRE) <= 0.5 + FLOAT_SLACK
 
 
 def reference_ink(rgba: bytes, width: int, height: int) -> list[int]:
@@ -204,7 +205,7 @@ def reference_area_average(line: Sequence[Fraction], size: int) -> list[Fraction
 
 def reference_model_input(rgba: bytes, width: int, height: int) -> list[float]:
     """The whole algorithm, written plainly and exactly, to check the fast code against."""
-    ink = [v if v > preprocess.NOISE_THRESHOLD else 0 for v in reference_ink(rgba, width, height)]
+    ink = [v if v > NOISE_THRESHOLD else 0 for v in reference_ink(rgba, width, height)]
     inked = [(i % width, i // width) for i, v in enumerate(ink) if v]
     if len(inked) < max(1, preprocess.MIN_INK_FRACTION * width * height):
         raise NothingToRecognize("nothing to recognize")
@@ -226,8 +227,8 @@ def reference_model_input(rgba: bytes, width: int, height: int) -> list[float]:
     centre_x = sum(v * x for row in fitted for x, v in enumerate(row)) / mass
     centre_y = sum(sum(row) * y for y, row in enumerate(fitted)) / mass
     half = Fraction(1, 2)
-    offset_x = math.floor(preprocess.FIELD_CENTRE - centre_x + half)
-    offset_y = math.floor(preprocess.FIELD_CENTRE - centre_y + half)
+    offset_x = math.floor(FIELD_CENTRE - centre_x + half)
+    offset_y = math.floor(FIELD_CENTRE - centre_y + half)
     offset_x = min(max(offset_x, 0), MNIST_SIZE - fit_width)
     offset_y = min(max(offset_y, 0), MNIST_SIZE - fit_height)
     field = [0.0] * (MNIST_SIZE * MNIST_SIZE)
@@ -643,7 +644,7 @@ def test_area_averaging_keeps_the_mean_ink(image: tuple[int, int, bytes]) -> Non
         values = to_model_input(data, width, height)
     except NothingToRecognize:
         return
-    kept = [v if v > preprocess.NOISE_THRESHOLD else 0 for v in reference_ink(data, width, height)]
+    kept = [v if v > NOISE_THRESHOLD else 0 for v in reference_ink(data, width, height)]
     inked = [(i % width, i // width) for i, v in enumerate(kept) if v]
     box_width = max(x for x, _ in inked) - min(x for x, _ in inked) + 1
     box_height = max(y for _, y in inked) - min(y for _, y in inked) + 1
@@ -793,10 +794,10 @@ def ruled_grid(cover: np.ndarray, every: int = 24, strength: float = 0.12) -> np
 # A sheet photographed on a table, a little tilted, filling most of the frame.
 SHEET = [(40.0, 30.0), (600.0, 12.0), (615.0, 455.0), (25.0, 465.0)]
 
-# Photos whose digit the first look (step 6 of digits/photo.py) misses: a small thin digit
-# on squared paper under a shadow (the shadow's wash and the grid set the threshold above
-# the digit), and chalk on a board framed by a darker table (the frame makes the board's
-# writing look like dark ink at first).
+# Photos whose digit the first look (step 6 of digits.photo, in photo/threshold.py) misses: a
+# small thin digit on squared paper under a shadow (the shadow's wash and the grid set the
+# threshold above the digit), and chalk on a board framed by a darker table (the frame makes
+# the board's writing look like dark ink at first).
 SECOND_LOOK: dict[str, tuple[tuple[float, float, float], float, Callable[..., bytes]]] = {
     "small-digit-on-squared-paper-under-a-shadow": (
         (430.0, 60.0, 80.0),

@@ -29,14 +29,15 @@ import math
 from dataclasses import dataclass, replace
 
 import tensorflow as tf
+from digits import facts
 
-SIZE = 28
-# MNIST's framing, as py/digits/preprocess.py reproduces it on the page.
-FIT_SIZE = 20.0
-FIELD_CENTRE = 14.0
-# A warped pixel counts as ink for the bounding box above this (40/255, preprocess.py's
-# NOISE_THRESHOLD), so faint bilinear fringes do not inflate the box.
-INK_THRESHOLD = 40.0 / 255.0
+# MNIST's framing (digits.facts), as py/digits/preprocess.py reproduces it on the page.
+SIZE = facts.MNIST_SIZE
+FIT_SIZE = float(facts.FIT_SIZE)
+FIELD_CENTRE = float(facts.FIELD_CENTRE)
+# A warped pixel counts as ink for the bounding box above this (the page's noise threshold,
+# of 255), so faint bilinear fringes do not inflate the box.
+INK_THRESHOLD = facts.NOISE_THRESHOLD / 255.0
 # Thickness changes are made with 3x3 grey-level max-pooling: one step adds (or, eroding,
 # removes) one pixel on each side of every stroke.
 MORPHOLOGY_WINDOW = 3
@@ -252,6 +253,16 @@ def _segment_coverage(
     return tf.clip_by_value(per(half_width) + 0.5 - distance, 0.0, 1.0)
 
 
+def _with_planes(
+    images: tf.Tensor, seed: tf.Tensor
+) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]:
+    """What the digit-specific strokes start from: the batch [B, 28, 28, 1] checked, the seed
+    as tf.random's int64 pair, the shape [B] of one draw per image, and the planes [B, 28, 28]."""
+    images = _check_images(images)
+    seed = tf.cast(tf.convert_to_tensor(seed), tf.int64)
+    return images, seed, tf.stack([tf.shape(images)[0]]), images[..., 0]
+
+
 def _ink_rows(plane: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
     """Per image of a batch [B, 28, 28]: the first and last inked rows and the height between."""
     index = tf.range(SIZE, dtype=tf.float32)
@@ -259,6 +270,17 @@ def _ink_rows(plane: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
     top = tf.reduce_min(tf.where(inked_rows, index, SIZE - 1.0), axis=1)
     bottom = tf.reduce_max(tf.where(inked_rows, index, 0.0), axis=1)
     return top, bottom, tf.maximum(bottom - top + 1.0, 1.0)
+
+
+def _column_near(plane: tf.Tensor, row: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    """Per image of a batch [B, 28, 28]: the ink-weighted mean column of the rows within 1 px
+    of `row` (FIELD_CENTRE where they hold no ink), and the ink they hold."""
+    index = tf.range(SIZE, dtype=tf.float32)
+    near = tf.cast(tf.abs(index[tf.newaxis, :] - row[:, tf.newaxis]) <= 1.0, tf.float32)
+    weights = plane * near[:, :, tf.newaxis]
+    total = tf.reduce_sum(weights, axis=[1, 2])
+    weighted = tf.reduce_sum(weights * index[tf.newaxis, tf.newaxis, :], axis=[1, 2])
+    return tf.where(total > 0, weighted / tf.maximum(total, 1e-6), FIELD_CENTRE), total
 
 
 def add_one_strokes(
@@ -270,26 +292,12 @@ def add_one_strokes(
     under the stem's foot; both are drawn with the stem's own pen width (its ink per row).
     Other digits, and 1s not chosen, are returned unchanged.
     """
-    images = _check_images(images)
-    seed = tf.cast(tf.convert_to_tensor(seed), tf.int64)
+    images, seed, per_image, plane = _with_planes(images, seed)
     if config.one_flag_probability <= 0:
         return images
-    batch = tf.shape(images)[0]
-    per_image = tf.stack([batch])
-    plane = images[..., 0]
-    index = tf.range(SIZE, dtype=tf.float32)
     top, bottom, height = _ink_rows(plane)
-
-    def column_near(row: tf.Tensor) -> tf.Tensor:
-        """The ink-weighted mean column of the rows within 1 px of `row`."""
-        near = tf.cast(tf.abs(index[tf.newaxis, :] - row[:, tf.newaxis]) <= 1.0, tf.float32)
-        weights = plane * near[:, :, tf.newaxis]
-        total = tf.reduce_sum(weights, axis=[1, 2])
-        weighted = tf.reduce_sum(weights * index[tf.newaxis, tf.newaxis, :], axis=[1, 2])
-        return tf.where(total > 0, weighted / tf.maximum(total, 1e-6), FIELD_CENTRE)
-
     half_width = tf.clip_by_value(tf.reduce_sum(plane, axis=[1, 2]) / height / 2, 0.6, 2.5)
-    top_column, foot_column = column_near(top), column_near(bottom)
+    (top_column, _), (foot_column, _) = _column_near(plane, top), _column_near(plane, bottom)
     length = height * _between(seed, per_image, config.one_flag_length, 11)
     angle = _between(seed, per_image, tuple(map(math.radians, config.one_flag_degrees)), 12)
     flag = _segment_coverage(
@@ -326,21 +334,12 @@ def add_seven_bars(
     column of the rows there), drawn with the digit's own pen width. Other digits, and 7s not
     chosen, are returned unchanged.
     """
-    images = _check_images(images)
-    seed = tf.cast(tf.convert_to_tensor(seed), tf.int64)
+    images, seed, per_image, plane = _with_planes(images, seed)
     if config.seven_bar_probability <= 0:
         return images
-    batch = tf.shape(images)[0]
-    per_image = tf.stack([batch])
-    plane = images[..., 0]
-    index = tf.range(SIZE, dtype=tf.float32)
     top, _, height = _ink_rows(plane)
     row = top + height * _between(seed, per_image, config.seven_bar_height, 21)
-    near = tf.cast(tf.abs(index[tf.newaxis, :] - row[:, tf.newaxis]) <= 1.0, tf.float32)
-    weights = plane * near[:, :, tf.newaxis]
-    total = tf.reduce_sum(weights, axis=[1, 2])
-    weighted = tf.reduce_sum(weights * index[tf.newaxis, tf.newaxis, :], axis=[1, 2])
-    column = tf.where(total > 0, weighted / tf.maximum(total, 1e-6), FIELD_CENTRE)
+    column, total = _column_near(plane, row)
     # The pen's half width, from the ink per inked row of the stem's 3-row band.
     half_width = tf.clip_by_value(total / 3.0 / 2.0, 0.6, 2.5)
     half_length = height * _between(seed, per_image, config.seven_bar_half_length, 22)

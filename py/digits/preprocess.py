@@ -26,6 +26,10 @@ Which ink, by what the image is (the normalization above is the same for all):
 - opaque images (photos, scans) and mostly opaque ones (transparent margins filled with
   the paper's shade): ``digits.photo`` finds polarity, local background, a threshold from
   the image's statistics and drops specks; no digit there is NothingToRecognize.
+
+The facts this shares with the training and the page's JavaScript (the field's size, the
+noise threshold, the luma weights) are in ``digits.facts``; the byte-plane operations it
+shares with ``digits.photo`` (bounding box, crop, the noise floor) in ``digits.planes``.
 """
 
 from __future__ import annotations
@@ -35,37 +39,24 @@ from array import array
 from itertools import compress
 
 from digits import photo
+from digits.facts import FIELD_CENTRE, FIT_SIZE, LUMA_PER_MILLE, LUMA_SCALE, MNIST_SIZE
+from digits.planes import DENOISE, HALF_OPAQUE, MAX_LEVEL, bounding_box, crop
 
-MNIST_SIZE = 28
-FIT_SIZE = 20
-# The pixel index (on both axes) that the ink's centre of mass is moved to, as in MNIST.
-FIELD_CENTRE = 14
-# Ink at or below this (of 255) is paper noise or a faint anti-aliased fringe, not a stroke.
-NOISE_THRESHOLD = 40
 # Fewer ink pixels than this fraction of the canvas is a speck, not a digit: 7 px of a 280 px
 # canvas, while a pen dot there (20 px wide) has about 300 and a 10 px dot 100.
 MIN_INK_FRACTION = 1e-4
-# Rec. 601 luma weights, per mille, as the canvas's own greyscale conversions use them.
-LUMA_RED, LUMA_GREEN, LUMA_BLUE = 299, 587, 114
-LUMA_SCALE = LUMA_RED + LUMA_GREEN + LUMA_BLUE
+# Rec. 601 luma weights, per mille (the canvas's own greyscale conversions use them).
+LUMA_RED, LUMA_GREEN, LUMA_BLUE = LUMA_PER_MILLE
 
 _CHANNELS = 4
 _ALPHA = 3
-_MAX = 255
-_ZERO, _OPAQUE = b"\x00", b"\xff"
+_OPAQUE = b"\xff"
 # Each value inverted: ink of an opaque grey pixel.
-_INVERT = bytes(_MAX - value for value in range(256))
-# Values at or below the noise threshold dropped to 0, others kept.
-_DENOISE = bytes(0 if value <= NOISE_THRESHOLD else value for value in range(256))
-# 1 where a pixel is at least half opaque.
-_HALF_OPAQUE = bytes(int(value >= 128) for value in range(256))
+_INVERT = bytes(MAX_LEVEL - value for value in range(256))
 # Ink on transparency lighter than this (mean luminance of its visible pixels) is light ink,
 # shown over black: white chalk, a white pen. Below it, ink contrasts at least as well with
 # white paper and is taken the canvas's way (mid grey stays dark ink, as it always was).
 LIGHT_INK_LUMINANCE = 160
-# A digit whose longer side is below this many pixels at the analysis resolution is
-# analysed again at full resolution (twice MNIST's 20 px fit: fitted down, never up).
-REFINE_BELOW = 2 * FIT_SIZE
 # An image with transparency whose alpha adds up to more than this share of fully opaque
 # is a photo with transparent margins (or corners), not ink on a transparent layer.
 MOSTLY_OPAQUE = 0.5
@@ -90,7 +81,7 @@ class _InkOfPixel(dict):
     def __missing__(self, pixel: int) -> int:
         red, green, blue, alpha = pixel.to_bytes(_CHANNELS, sys.byteorder)
         luminance = (LUMA_RED * red + LUMA_GREEN * green + LUMA_BLUE * blue) // LUMA_SCALE
-        ink = self[pixel] = (alpha * (_MAX - luminance) + _MAX // 2) // _MAX
+        ink = self[pixel] = (alpha * (MAX_LEVEL - luminance) + MAX_LEVEL // 2) // MAX_LEVEL
         return ink
 
 
@@ -100,7 +91,7 @@ class _LightInkOfPixel(dict):
     def __missing__(self, pixel: int) -> int:
         red, green, blue, alpha = pixel.to_bytes(_CHANNELS, sys.byteorder)
         luminance = (LUMA_RED * red + LUMA_GREEN * green + LUMA_BLUE * blue) // LUMA_SCALE
-        ink = self[pixel] = (alpha * luminance + _MAX // 2) // _MAX
+        ink = self[pixel] = (alpha * luminance + MAX_LEVEL // 2) // MAX_LEVEL
         return ink
 
 
@@ -157,39 +148,6 @@ def ink_from_rgba(rgba: bytes | bytearray | memoryview, width: int, height: int)
     return _ink(_as_checked_bytes(rgba, width, height))
 
 
-def _bounding_box(mask: bytes, width: int) -> tuple[int, int, int, int] | None:
-    """(left, top, right, bottom), right and bottom exclusive, of the non-zero bytes.
-
-    With the mask as one little-endian big integer, its lowest and highest set bits give the
-    first and last ink rows; OR-ing the rows between them gives the columns with ink. All in
-    C (``bytes.strip`` would test byte by byte, several times slower).
-    """
-    whole = int.from_bytes(mask, "little")
-    if not whole:
-        return None
-    row_bits = width * 8
-    top = ((whole & -whole).bit_length() - 1) // row_bits
-    bottom = (whole.bit_length() - 1) // row_bits + 1
-    view = memoryview(mask)
-    columns = 0
-    for start in range(top * width, bottom * width, width):
-        columns |= int.from_bytes(view[start : start + width], "little")
-    occupied = columns.to_bytes(width, "little")
-    return width - len(occupied.lstrip(_ZERO)), top, len(occupied.rstrip(_ZERO)), bottom
-
-
-def _crop(data: bytes, width: int, box: tuple[int, int, int, int], size: int = 1) -> bytes:
-    """The rectangle `box` of an image of `size`-byte pixels, rows joined."""
-    left, top, right, bottom = box
-    if left == 0 and right == width:
-        return data[top * width * size : bottom * width * size]
-    row = width * size
-    return b"".join(
-        data[start + left * size : start + right * size]
-        for start in range(top * row, bottom * row, row)
-    )
-
-
 def _area_weights(source: int, target: int) -> list[tuple[int, int, int, int]]:
     """Exact area averaging of `source` pixels into `target`, as integer weights.
 
@@ -218,7 +176,7 @@ def _fit(ink: bytes, width: int, height: int, fit_width: int, fit_height: int) -
     holding one 32- or 64-bit lane per column, so the additions over the (large) source run
     in C; the horizontal pass then only sees fit_height rows.
     """
-    largest = _MAX * height  # the largest lane sum: full ink, weights adding up to `height`
+    largest = MAX_LEVEL * height  # the largest lane sum: full ink, weights adding up to `height`
     typecode = next(code for code in "IQ" if largest < 1 << (8 * array(code).itemsize))
     lane = array(typecode).itemsize
     spread = bytearray(len(ink) * lane)
@@ -276,59 +234,37 @@ def _inner_box(
 ) -> tuple[bytes, tuple[int, int, int, int]] | None:
     """`ink` (of the rectangle `box` of the image) cropped to its own non-zero pixels."""
     left, top, right, _ = box
-    inner = _bounding_box(ink, right - left)
+    inner = bounding_box(ink, right - left)
     if inner is None:
         return None
     inner_left, inner_top, inner_right, inner_bottom = inner
     return (
-        _crop(ink, right - left, inner),
+        crop(ink, right - left, inner),
         (left + inner_left, top + inner_top, left + inner_right, top + inner_bottom),
     )
 
 
 def _visible_luminance(data: bytes, alpha: bytes) -> float:
     """Mean luminance of the pixels at least half opaque (0 when there are none)."""
-    shown = alpha.translate(_HALF_OPAQUE)
+    shown = alpha.translate(HALF_OPAQUE)
     count = shown.count(1)
     if not count:
         return 0.0
     return sum(compress(photo.luminance(data, len(alpha)), shown)) / count
 
 
-def _photo_ink(plane: bytes, width: int, height: int) -> tuple[bytes, int, int] | None:
-    """The photo path: the luminance plane's ink, at the analysis resolution.
-
-    A digit found small at a reduced resolution (a small digit in a large photo) is analysed
-    again at full resolution, in a crop around it with a margin of its own size, so that it
-    is not fitted up from a blurred handful of pixels.
-    """
-    analysed = photo.analysis_plane(plane, width, height)
-    clean = photo.clean_ink(plane, width, height, analysed)
-    if clean is not None:  # a scan or export: the plain normalization, at full resolution
-        return clean.translate(_DENOISE), width, height
-    work, work_width, work_height = analysed
-    ink = photo.ink_map(work, work_width, work_height)
-    if ink is None:
+def _photo_ink(
+    luminance: bytes, width: int, height: int
+) -> tuple[bytes, tuple[int, int, int, int], int] | None:
+    """The photo path's ink (``digits.photo``) of a luminance plane, cropped, with its box and
+    the number of pixels of the plane it was found in (the image's, or fewer at the analysis
+    resolution)."""
+    found = photo.ink(luminance, width, height)
+    if found is None:
         return None
-    factor = width // work_width
-    box = _bounding_box(ink, work_width)
-    if factor == 1 or box is None:
-        return ink, work_width, work_height
-    left, top, right, bottom = box
-    extent = max(right - left, bottom - top)
-    if extent >= REFINE_BELOW:
-        return ink, work_width, work_height
-    crop = (
-        max(0, (left - extent) * factor),
-        max(0, (top - extent) * factor),
-        min(width, (right + extent) * factor),
-        min(height, (bottom + extent) * factor),
-    )
-    crop_width, crop_height = crop[2] - crop[0], crop[3] - crop[1]
-    refined = photo.ink_map(_crop(plane, width, crop), crop_width, crop_height)
-    if refined is None:
-        return ink, work_width, work_height
-    return refined, crop_width, crop_height
+    plane, plane_width, plane_height = found
+    inner = _inner_box(plane, plane_width, (0, 0, plane_width, plane_height))
+    return None if inner is None else (*inner, plane_width * plane_height)
 
 
 def _transparent_ink(
@@ -345,40 +281,23 @@ def _transparent_ink(
     a photo.
     """
     pixels = width * height
-    candidates = alpha.translate(_DENOISE)  # ink never exceeds alpha
-    box = _bounding_box(candidates, width)
+    candidates = alpha.translate(DENOISE)  # ink never exceeds alpha
+    box = bounding_box(candidates, width)
     if box is None:
         return None
-    cropped = _crop(candidates, width, box)
-    box_data = _crop(data, width, box, _CHANNELS)
-    ink = _ink(box_data).translate(_DENOISE)
+    cropped = crop(candidates, width, box)
+    box_data = crop(data, width, box, _CHANNELS)
+    ink = _ink(box_data).translate(DENOISE)
     if ink == cropped:  # black on transparency: the alpha was the ink, the box is the same
         return ink, box, pixels
-    if sum(alpha) > MOSTLY_OPAQUE * _MAX * pixels:
-        found = _photo_ink(_filled_luminance(data, alpha), width, height)
-        if found is None:
-            return None
-        plane, plane_width, plane_height = found
-        whole = (0, 0, plane_width, plane_height)
-        inner = _inner_box(plane, plane_width, whole)
-        return None if inner is None else (*inner, plane_width * plane_height)
+    if sum(alpha) > MOSTLY_OPAQUE * MAX_LEVEL * pixels:
+        return _photo_ink(photo.filled_luminance(data, alpha), width, height)
     if _visible_luminance(data, alpha) > LIGHT_INK_LUMINANCE:
         ink = bytes(
             map(_LightInkOfPixel().__getitem__, array(_PIXEL_TYPECODE, box_data))
-        ).translate(_DENOISE)
+        ).translate(DENOISE)
     inner = _inner_box(ink, width, box)
     return None if inner is None else (*inner, pixels)
-
-
-def _filled_luminance(data: bytes, alpha: bytes) -> bytes:
-    """Luminance with transparency filled by the median shade of the opaque pixels."""
-    luminance = photo.luminance(data, len(alpha))
-    shown = sorted(compress(luminance, alpha.translate(_HALF_OPAQUE)))
-    fill = shown[len(shown) // 2] if shown else _MAX
-    return bytes(
-        (value * opacity + fill * (_MAX - opacity) + _MAX // 2) // _MAX
-        for value, opacity in zip(luminance, alpha, strict=True)
-    )
 
 
 def _find_ink(
@@ -389,12 +308,7 @@ def _find_ink(
     alpha = data[_ALPHA::_CHANNELS]
     if alpha != _OPAQUE * (width * height):
         return _transparent_ink(data, alpha, width, height)
-    found = _photo_ink(photo.luminance(data, width * height), width, height)
-    if found is None:
-        return None
-    plane, plane_width, plane_height = found
-    inner = _inner_box(plane, plane_width, (0, 0, plane_width, plane_height))
-    return None if inner is None else (*inner, plane_width * plane_height)
+    return _photo_ink(photo.luminance(data, width * height), width, height)
 
 
 def to_model_input(rgba: bytes | bytearray | memoryview, width: int, height: int) -> list[float]:
@@ -424,7 +338,7 @@ def to_model_input(rgba: bytes | bytearray | memoryview, width: int, height: int
     fitted = _fit(ink, box_width, box_height, fit_width, fit_height)
     offset_x, offset_y = _placement(fitted, fit_width, fit_height)
 
-    scale = box_width * box_height * _MAX
+    scale = box_width * box_height * MAX_LEVEL
     field = [0.0] * (MNIST_SIZE * MNIST_SIZE)
     for y, values in enumerate(fitted):
         start = (y + offset_y) * MNIST_SIZE + offset_x

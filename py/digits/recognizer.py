@@ -13,8 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from digits import preprocess
-
-LABELS = tuple(str(digit) for digit in range(10))
+from digits.facts import LABELS
 
 try:  # Under Pyodide: hand JS a Float32Array, not a proxy of a Python object.
     from pyodide.ffi import to_js as _to_js
@@ -63,7 +62,7 @@ def recognize(
     probabilities = _as_floats(run_model(_to_js(array("f", pixels))))
     inferred = time.perf_counter()
     if len(probabilities) != len(LABELS):
-        raise ValueError(f"the model returned {len(probabilities)} values, expected 10")
+        raise ValueError(f"the model returned {len(probabilities)} values, expected {len(LABELS)}")
     best = max(range(len(probabilities)), key=probabilities.__getitem__)
     return {
         "status": "ok",

@@ -1,0 +1,125 @@
+"""Step 5 of the photo path: what lies around the sheet, set aside.
+
+Ink-like pixels reaching in from a side of the photo up to one straight line (the paper's
+edge, fitted robustly by ``edge_line``, so a digit touching the edge does not bend it) are
+cleared beyond that line (``without_table``); the paper is convex, so nothing there is
+writing. Only where the table itself reads as ink up to the photo's border: a table wider
+than about one background cell becomes background there; what shows of it then touches the
+photo's edge, and such strong ink is cleared whenever other ink remains
+(``without_surroundings``).
+"""
+
+from __future__ import annotations
+
+from digits.facts import NOISE_THRESHOLD
+from digits.photo.components import Runs, clear, touches_edge
+from digits.photo.stats import histogram, otsu
+from digits.planes import MAX_LEVEL
+
+# The table around a photographed page shows as ink-like pixels (above the pad's noise
+# threshold) reaching in from a side of the photo up to a straight line: the paper's edge.
+# A side has one when at least this fraction of its rows (or columns) reach in to within
+# EDGE_TOLERANCE of a single line...
+EDGE_MIN_FRACTION = 0.25
+# ...pixels, plus this fraction of the depth across (perspective, JPEG, blur)...
+EDGE_TOLERANCE = 2
+EDGE_TOLERANCE_FRACTION = 0.01
+# ...tried through this many pairs of rows half the side apart (a robust fit: a digit that
+# touches the paper's edge makes some rows reach further, and those do not move the line).
+EDGE_CANDIDATES = 48
+# Beyond the fitted edge, this many more pixels are cleared: the edge's own blur.
+EDGE_MARGIN = 1
+
+
+def edge_line(depths: list[int], across: int) -> tuple[float, float] | None:
+    """The straight line (depth = a + b * index) most rows' `depths` lie on, or None.
+
+    Only rows that reach in part of the way count (0 is no table there; `across` is a row
+    that is table, or digit, all the way: the sides across it decide). Candidate lines go
+    through pairs of rows half the side apart; the one that most rows lie near wins, and is
+    refitted by least squares to those rows.
+    """
+    points = [(i, depth) for i, depth in enumerate(depths) if 0 < depth < across]
+    needed = EDGE_MIN_FRACTION * len(depths)
+    if len(points) < max(2, needed):
+        return None
+    tolerance = EDGE_TOLERANCE + EDGE_TOLERANCE_FRACTION * across
+    half = len(points) // 2
+    best: list[tuple[int, int]] = []
+    for k in range(min(EDGE_CANDIDATES, half)):
+        (i0, d0), (i1, d1) = (
+            points[k * half // EDGE_CANDIDATES],
+            points[k * half // EDGE_CANDIDATES + half],
+        )
+        slope = (d1 - d0) / (i1 - i0)
+        near = [(i, d) for i, d in points if abs(d - d0 - slope * (i - i0)) <= tolerance]
+        if len(near) > len(best):
+            best = near
+    if len(best) < needed:
+        return None
+    count = len(best)
+    mean_i = sum(i for i, _ in best) / count
+    mean_d = sum(d for _, d in best) / count
+    spread = sum((i - mean_i) ** 2 for i, _ in best)
+    slope = sum((i - mean_i) * (d - mean_d) for i, d in best) / spread if spread else 0.0
+    return mean_d - slope * mean_i, slope
+
+
+def without_table(raw: bytes, width: int, height: int) -> bytes:
+    """`raw` with what lies beyond the paper's straight edges cleared, if ink remains.
+
+    The table (or floor, or the next page) around a photographed sheet reaches in from the
+    photo's sides up to the sheet's edge, a straight line; a digit written near that edge
+    may touch it, and would otherwise be one "stroke" with the table. The paper is convex,
+    so everything beyond the line of one of its edges is not paper: it is cleared, and the
+    digit's part inside the paper stays.
+    """
+    mask = raw.translate(bytes(MAX_LEVEL if v > NOISE_THRESHOLD else 0 for v in range(256)))
+    rows = [mask[y * width : (y + 1) * width] for y in range(height)]
+    columns = [mask[x::width] for x in range(width)]
+    sides = (
+        ("left", [row.find(0) % (width + 1) for row in rows], width),
+        ("right", [width - 1 - row.rfind(0) for row in rows], width),
+        ("top", [column.find(0) % (height + 1) for column in columns], height),
+        ("bottom", [height - 1 - column.rfind(0) for column in columns], height),
+    )
+    cleared = bytearray(raw)
+    found = False
+    for side, depths, across in sides:
+        line = edge_line(depths, across)
+        if line is None:
+            continue
+        found = True
+        intercept, slope = line
+        for index in range(len(depths)):
+            cut = min(across, int(intercept + slope * index + 0.5) + EDGE_MARGIN)
+            if cut <= 0:
+                continue
+            if side == "left":
+                cleared[index * width : index * width + cut] = bytes(cut)
+            elif side == "right":
+                cleared[(index + 1) * width - cut : (index + 1) * width] = bytes(cut)
+            elif side == "top":
+                cleared[index : index + cut * width : width] = bytes(cut)
+            else:
+                start = index + (height - cut) * width
+                cleared[start : start + cut * width : width] = bytes(cut)
+    if not found or not any(cleared):
+        return raw
+    return bytes(cleared)
+
+
+def without_surroundings(raw: bytes, width: int, height: int) -> bytes:
+    """`raw` with the strong ink that touches the photo's edge cleared, if other ink remains.
+
+    A photo of a page often shows the table around it, which against the paper's background
+    looks like a huge stroke; left in, it would set the threshold and the contrast, and the
+    real (fainter) writing would look like noise next to it.
+    """
+    threshold = otsu(histogram(raw))
+    strong = raw.translate(bytes(int(v > threshold) for v in range(256)))
+    components = Runs(strong, width, height).components().values()
+    outside = [runs for runs in components if touches_edge(runs, width, height)]
+    if not outside or len(outside) == len(components):
+        return raw
+    return clear(raw, width, outside)
