@@ -164,12 +164,12 @@ def lock_with_wheel(lock: dict, wheel: Path, pyodide_version: str) -> dict:
     return {**lock, "packages": dict(sorted({**lock["packages"], **entries}.items()))}
 
 
-def write_page_python(pyodide_dir: Path) -> Path:
-    """Build the page's wheel into `pyodide_dir` and write the lock file that lists it there
-    (replacing any earlier wheel); return the wheel's path."""
+def write_page_python(pyodide_dir: Path, py_dir: Path = PY_DIR) -> Path:
+    """Build the page's wheel from `py_dir` into `pyodide_dir` and write the lock file that
+    lists it there (replacing any earlier wheel); return the wheel's path."""
     lock = json.loads((NODE_MODULES / "pyodide" / LOCK_NAME).read_text())
     with tempfile.TemporaryDirectory() as scratch:
-        built = build_wheel(Path(scratch))
+        built = build_wheel(Path(scratch), py_dir)
         text = json.dumps(lock_with_wheel(lock, built, installed_version("pyodide")))
         wheel = pyodide_dir / built.name
         # Each file swapped in whole (a dot-name is never served meanwhile), the wheel first:
@@ -251,13 +251,13 @@ def prepare(vendor_dir: Path, *, force: bool = False) -> None:
     )
 
 
-def is_prepared(vendor_dir: Path = DEFAULT_VENDOR_DIR) -> bool:
+def is_prepared(vendor_dir: Path = DEFAULT_VENDOR_DIR, py_dir: Path = PY_DIR) -> bool:
     """Whether `vendor_dir` holds a runtime built from the current npm lock file, and a wheel
-    built from the current files under `py/`."""
+    built from the current files under `py_dir`."""
     versions = _versions(vendor_dir)
     return (
         versions.get("lock") == lock_fingerprint()[:16]
-        and versions.get("python") == (python_fingerprint()[:16])
+        and versions.get("python") == python_fingerprint(py_dir)[:16]
     )
 
 

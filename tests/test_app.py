@@ -12,6 +12,7 @@ import pytest
 from app import SECURITY_HEADERS, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
+WHEEL = "digits-0.1.0-py3-none-any.whl"  # as export.runtime names the page's Python
 
 
 @pytest.fixture()
@@ -19,9 +20,10 @@ def site(tmp_path: Path) -> Path:
     """A small stand-in site, so these tests don't depend on the generated vendor files."""
     (tmp_path / "site" / "vendor").mkdir(parents=True)
     (tmp_path / "site" / "index.html").write_text("<!doctype html><title>t</title>")
-    for name in ("runtime.wasm", "module.mjs", "script.js", "data.json", "style.css"):
+    for name in ("runtime.wasm", "module.mjs", "script.js", "data.json", "style.css", WHEEL):
         (tmp_path / "site" / "vendor" / name).write_bytes(b"x")
     (tmp_path / "site" / ".secret").write_text("dotfile")
+    # The page's Python sources beside the site: it gets them only in the wheel above.
     (tmp_path / "py" / "digits").mkdir(parents=True)
     (tmp_path / "py" / "digits" / "preprocess.py").write_text("X = 1\n")
     (tmp_path / "outside.txt").write_text("not part of the site")
@@ -48,7 +50,7 @@ class Client:
 
 @pytest.fixture()
 def app(site: Path):
-    return create_app({"SITE_DIR": site / "site", "PY_DIR": site / "py", "TESTING": True})
+    return create_app({"SITE_DIR": site / "site", "TESTING": True})
 
 
 @pytest.fixture()
@@ -71,7 +73,7 @@ def test_index_is_served_at_root(client) -> None:
         ("/vendor/script.js", "text/javascript"),
         ("/vendor/data.json", "application/json"),
         ("/vendor/style.css", "text/css"),
-        ("/py/digits/preprocess.py", "text/x-python"),
+        (f"/vendor/{WHEEL}", "application/zip"),
     ],
 )
 def test_content_types_do_not_depend_on_the_host(client, path: str, content_type: str) -> None:
@@ -86,6 +88,7 @@ def test_content_types_do_not_depend_on_the_host(client, path: str, content_type
     [
         "/missing.html",
         "/vendor/missing.wasm",
+        "/py/digits/preprocess.py",  # the sources: the page gets them in the wheel
         "/py/digits/missing.py",
         "/.secret",
         "/../outside.txt",
@@ -105,7 +108,7 @@ def test_missing_hidden_and_outside_files_are_404(client, path: str) -> None:
     assert b"not part of the site" not in response.data
 
 
-@pytest.mark.parametrize("path", ["/", "/vendor/module.mjs", "/py/digits/preprocess.py", "/nope"])
+@pytest.mark.parametrize("path", ["/", "/vendor/module.mjs", f"/vendor/{WHEEL}", "/nope"])
 def test_security_headers_on_every_response(client, path: str) -> None:
     headers = client.get(path).headers
     policy = headers["Content-Security-Policy"]
@@ -325,12 +328,9 @@ def test_the_served_files_are_exactly_the_listed_ones(client, site: Path) -> Non
     offline list and the static export (`export.site.site_files`) hold it."""
     from export.site import site_files
 
-    lock_symlink(site / "py" / "digits")
-    (site / "py" / "digits" / ".hidden.py").write_text("X = 2\n")
-    (site / "py" / "digits" / "notes.txt").write_text("notes")
-    (site / "py" / "digits" / "__pycache__").mkdir()
-    (site / "py" / "digits" / "__pycache__" / "preprocess.cpython-311.pyc").write_bytes(b"pyc")
-    (site / "py" / "digits" / "broken.py").symlink_to("missing.py")
+    lock_symlink(site / "site" / "vendor")
+    (site / "site" / "vendor" / ".hidden.js").write_text("let x = 2;\n")
+    (site / "site" / "vendor" / "broken.js").symlink_to("missing.js")
     (site / "site" / ".git").mkdir()
     (site / "site" / ".git" / "config").write_text("[core]")
     (site / "site" / "vendor.new").mkdir()
@@ -339,18 +339,19 @@ def test_the_served_files_are_exactly_the_listed_ones(client, site: Path) -> Non
     (site / "site" / "sw.js").write_text("// sw")
     (site / "site" / "precache-manifest.js").write_text("// list")
 
-    listed = site_files(site / "site", site / "py")
+    listed = site_files(site / "site")
     on_disk = [f"{path.relative_to(site / 'site').as_posix()}" for path in site.glob("site/**/*")]
-    on_disk += [f"py/{path.relative_to(site / 'py').as_posix()}" for path in site.glob("py/**/*")]
+    # The page's Python sources are not the site: neither served nor listed.
+    on_disk += [path.relative_to(site).as_posix() for path in site.glob("py/**/*")]
     for url in on_disk:
         served = client.get(f"/{url}").status_code == 200
         assert served == (url in listed), url
     assert sorted(listed) == [
         "index.html",
         "precache-manifest.js",
-        "py/digits/preprocess.py",
         "sw.js",
         "vendor/data.json",
+        f"vendor/{WHEEL}",
         "vendor/module.mjs",
         "vendor/runtime.wasm",
         "vendor/script.js",

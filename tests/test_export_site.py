@@ -1,26 +1,38 @@
-"""The offline list and the static export (`export.site`): which files, and where they go."""
+"""The offline list and the static export (`export.site`): which files, and where they go; and
+the page's Python as the export step ships it (`export.runtime`): a wheel with every module of
+`py/digits`, listed by name and SHA-256 in Pyodide's lock file, rebuilt whenever `py/` changes.
+"""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
+import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from export import runtime
 from export import site as site_export
+
+WHEEL = "digits-0.1.0-py3-none-any.whl"
 
 
 @pytest.fixture()
 def sources(tmp_path: Path) -> Path:
-    """A small stand-in for the repository: `site/` (with a model manifest) and `py/`."""
+    """A small stand-in for the repository: `site/` (with a model manifest and the page's
+    Python as its wheel) and `py/` (the sources of that wheel, not part of the site)."""
     root = tmp_path / "repo"
     (root / "site" / "model").mkdir(parents=True)
+    (root / "site" / "vendor" / "pyodide").mkdir(parents=True)
     (root / "site" / "index.html").write_text("<!doctype html><title>t</title>")
     (root / "site" / "sw.js").write_text("// the service worker")
     (root / "site" / "model" / "manifest.json").write_text(json.dumps({"version": "0123456789"}))
     (root / "site" / "big.js").write_text("let x = 1;\n" * 500)
+    (root / "site" / "vendor" / "pyodide" / WHEEL).write_bytes(b"PK wheel")
     (root / "py" / "digits").mkdir(parents=True)
     (root / "py" / "digits" / "photo.py").write_text("X = 1\n")
     return root
@@ -31,15 +43,16 @@ def export(out: Path, sources: Path) -> dict:
 
 
 def test_dotfiles_and_dangling_links_are_not_part_of_the_site(sources: Path) -> None:
-    """An editor's lock symlink (`.#photo.py` -> a name that is no file) and other dotfiles in
-    `py/` are neither listed for the offline install nor in the way of `python app.py`."""
-    digits = sources / "py" / "digits"
-    (digits / ".#photo.py").symlink_to("user@host.1234:1700000000")
-    (digits / ".scratch.py").write_text("Y = 2\n")
-    (digits / "gone.py").symlink_to("nowhere.py")
-    manifest = site_export.write_precache_manifest(sources / "site", sources / "py")
+    """An editor's lock symlink (`.#big.js` -> a name that is no file) and other dotfiles are
+    neither listed for the offline install nor in the way of `python app.py`; the page's
+    Python is listed as its wheel, never as the sources in `py/`."""
+    site = sources / "site"
+    (site / ".#big.js").symlink_to("user@host.1234:1700000000")
+    (site / ".scratch.js").write_text("let y = 2;\n")
+    (site / "gone.js").symlink_to("nowhere.js")
+    manifest = site_export.write_precache_manifest(site)
     urls = [entry["url"] for entry in manifest["files"]]
-    assert urls == ["big.js", "index.html", "model/manifest.json", "py/digits/photo.py"]
+    assert urls == ["big.js", "index.html", "model/manifest.json", f"vendor/pyodide/{WHEEL}"]
 
 
 def test_precompressed_copies_are_replaced_by_content_not_time(sources: Path) -> None:
@@ -74,8 +87,8 @@ def test_the_export_holds_the_site_and_its_own_marker(tmp_path: Path, sources: P
         "index.html",
         "model/manifest.json",
         "precache-manifest.js",
-        "py/digits/photo.py",
         "sw.js",
+        f"vendor/pyodide/{WHEEL}",
     ]
 
 
@@ -148,3 +161,93 @@ def test_the_command_refuses_an_unrelated_folder(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert "not an earlier export" in result.stderr
     assert (unrelated / "thesis.tex").read_text() == "years of it"
+
+
+# --- the page's Python, built into a wheel (export.runtime) ------------------------------------
+
+
+@pytest.fixture()
+def page_python(tmp_path: Path) -> Path:
+    """A copy of `py/` (pyproject.toml and the digits package) that a test may change."""
+    copy = tmp_path / "py"
+    shutil.copytree(
+        runtime.PY_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
+    )
+    return copy
+
+
+def wheel_names(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return sorted(archive.namelist())
+
+
+def test_the_wheel_holds_every_module_and_the_same_sources_give_the_same_bytes(
+    tmp_path: Path, page_python: Path
+) -> None:
+    """A module added to py/digits is in the wheel with no other edit (the page loads the
+    package, not a list of files); and a rebuild is byte for byte the same (the snapshot key)."""
+    (page_python / "digits" / "added_module.py").write_text("ANSWER = 42\n")
+    first = runtime.build_wheel(tmp_path / "first", page_python)
+    again = runtime.build_wheel(tmp_path / "again", page_python)
+    assert first.name == WHEEL
+    assert first.read_bytes() == again.read_bytes()
+    sources = sorted(
+        path.relative_to(page_python).as_posix() for path in (page_python / "digits").rglob("*.py")
+    )
+    assert "digits/added_module.py" in sources
+    assert set(sources) <= set(wheel_names(first))
+
+
+def test_the_lock_file_lists_the_wheel_by_name_with_its_sha256(
+    tmp_path: Path, page_python: Path, web_runtime: Path
+) -> None:
+    """Pyodide's own lock file, unchanged, plus one entry: the page's package, found beside
+    the lock, with the SHA-256 Pyodide checks it against. An earlier build's wheel is gone."""
+    pyodide_dir = tmp_path / "pyodide"
+    pyodide_dir.mkdir()
+    (pyodide_dir / "digits-0.0.9-py3-none-any.whl").write_bytes(b"an earlier release")
+    wheel = runtime.write_page_python(pyodide_dir, page_python)
+    assert [path.name for path in pyodide_dir.iterdir() if path.suffix == ".whl"] == [WHEEL]
+
+    original = json.loads((runtime.NODE_MODULES / "pyodide" / runtime.LOCK_NAME).read_text())
+    lock = json.loads((pyodide_dir / runtime.LOCK_NAME).read_text())
+    entry = lock["packages"].pop(runtime.PAGE_PACKAGE)
+    assert lock == original
+    assert entry["name"] == runtime.PAGE_PACKAGE
+    assert entry["file_name"] == WHEEL
+    assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
+    assert entry["imports"] == ["digits"]
+    assert entry["depends"] == []  # pure standard library: Pyodide loads nothing else for it
+
+
+def test_a_change_under_py_makes_the_runtime_stale(tmp_path: Path, page_python: Path) -> None:
+    """Added, edited and removed files make `is_prepared` false (the tests and
+    scripts/setup.sh then rebuild the wheel); caches and editor dotfiles do not."""
+    vendor = tmp_path / "vendor"
+    vendor.mkdir()
+    (vendor / "versions.json").write_text(
+        json.dumps(
+            {
+                "lock": runtime.lock_fingerprint()[:16],
+                "python": runtime.python_fingerprint(page_python)[:16],
+            }
+        )
+    )
+    assert runtime.is_prepared(vendor, page_python)
+    (page_python / "digits" / "__pycache__").mkdir(exist_ok=True)
+    (page_python / "digits" / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"pyc")
+    (page_python / "digits" / ".#recognizer.py").write_text("an editor's lock")
+    assert runtime.is_prepared(vendor, page_python)
+
+    module = page_python / "digits" / "added_module.py"
+    module.write_text("ANSWER = 42\n")
+    assert not runtime.is_prepared(vendor, page_python)
+    added = runtime.python_fingerprint(page_python)
+    module.write_text("ANSWER = 43\n")
+    assert runtime.python_fingerprint(page_python) != added
+    module.unlink()
+    assert runtime.is_prepared(vendor, page_python)  # back to the sources it was built from
+    (page_python / "pyproject.toml").write_text(
+        (page_python / "pyproject.toml").read_text().replace("0.1.0", "0.1.1")
+    )
+    assert not runtime.is_prepared(vendor, page_python)

@@ -25,9 +25,8 @@ import sys
 from werkzeug.serving import make_server
 from app import RequestHandler, create_app
 
-site, py = sys.argv[1:3]
 server = make_server(
-    "127.0.0.1", 0, create_app({"SITE_DIR": site, "PY_DIR": py}), threaded=True,
+    "127.0.0.1", 0, create_app({"SITE_DIR": sys.argv[1]}), threaded=True,
     request_handler=RequestHandler,
 )
 print(server.server_port, flush=True)
@@ -70,9 +69,8 @@ def settled_resident_bytes(pid: int) -> int:
 def test_memory_stays_flat_as_stalled_clients_grow(tmp_path: Path) -> None:
     (tmp_path / "site" / "vendor").mkdir(parents=True)
     (tmp_path / "site" / "vendor" / "big.wasm").write_bytes(os.urandom(FILE_BYTES))
-    (tmp_path / "py").mkdir()
     server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(tmp_path / "site"), str(tmp_path / "py")],
+        [sys.executable, "-c", SERVER, str(tmp_path / "site")],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
