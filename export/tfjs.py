@@ -28,7 +28,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from digits.facts import LABELS
+from digits.facts import LABELS, MNIST_SIZE
 
 from training import data, mnist
 
@@ -136,8 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         "version": content_version(args.out),
         "format": "tfjs-graph-model",
         "model": "model.json",
-        "input": {"name": input_name, "shape": [1, 28, 28, 1], "dtype": "float32"},
-        "output": {"shape": [1, 10], "activation": "softmax"},
+        "input": {"name": input_name, "shape": [1, MNIST_SIZE, MNIST_SIZE, 1], "dtype": "float32"},
+        "output": {"shape": [1, len(LABELS)], "activation": "softmax"},
         "labels": list(LABELS),
         "quantization": args.quantize,
         "tolerance": TOLERANCE[args.quantize],
