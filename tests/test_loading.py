@@ -23,14 +23,15 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from harness.page import READY_TIMEOUT_MS, prediction_seq, shown_after, wait_error, wait_ready
+from tests.page_python import PAGE_WHEEL, changed_wheel, serve_release, shipped_wheel
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 WASM = "**/vendor/pyodide/pyodide.asm.wasm"
 STDLIB = "**/vendor/pyodide/python_stdlib.zip"
-PAGE_PYTHON = "**/py/digits/recognizer.py"
 MANIFEST = "**/model/manifest.json"
+RECOGNIZER = "digits/recognizer.py"  # in the page's wheel
 MODEL_JSON = "**/model/model.json"
 MODEL_SHARD = "**/model/group1-shard1of1.bin"
 # Resolved to this machine, yet not "localhost": plain HTTP to it is not a secure context, as
@@ -166,7 +167,7 @@ def test_a_download_that_stalls_ends_at_the_deadline_with_retry(context: Browser
 
 
 def test_python_that_never_finishes_importing_ends_at_the_deadline(context: BrowserContext) -> None:
-    context.route(PAGE_PYTHON, replaced_body("while True:\n    pass\n", "text/x-python"))
+    serve_release(context, RECOGNIZER, "while True:\n    pass\n")
     page = open_page(context, stall_ms=STALL_MS)
     expect_start_error(
         page,
@@ -183,8 +184,7 @@ def test_python_that_never_finishes_importing_ends_at_the_deadline(context: Brow
 def test_a_python_import_error_says_the_code_failed_not_the_download(
     context: BrowserContext,
 ) -> None:
-    source = "import digits_module_that_does_not_exist\n"
-    context.route(PAGE_PYTHON, replaced_body(source, "text/x-python"))
+    serve_release(context, RECOGNIZER, "import digits_module_that_does_not_exist\n")
     page = open_page(context)
     text = expect_start_error(
         page,
@@ -195,6 +195,38 @@ def test_a_python_import_error_says_the_code_failed_not_the_download(
         absent=("downloaded", "Traceback", 'File "', CONNECTION_ADVICE),
     )
     assert "\n" not in text
+    retry_works(context, page)
+
+
+@pytest.mark.parametrize(
+    ("handler", "reason"),
+    [
+        (lambda route: route.fulfill(status=404, body="gone"), "the server answered 404"),
+        (lambda route: route.abort(), "could not be downloaded"),
+    ],
+    ids=["404", "refused"],
+)
+def test_the_page_python_not_arriving_says_so(context: BrowserContext, handler, reason) -> None:
+    context.route(PAGE_WHEEL, handler)
+    page = open_page(context, stall_ms=READY_TIMEOUT_MS)  # it fails at once, not by deadline
+    expect_start_error(
+        page,
+        f"the page's Python ({shipped_wheel().name}) could not be downloaded",
+        reason,
+        CONNECTION_ADVICE,
+    )
+    retry_works(context, page)
+
+
+def test_a_page_python_that_does_not_match_the_lock_file_is_refused(
+    context: BrowserContext,
+) -> None:
+    """Pyodide checks the wheel against the SHA-256 in the lock file: a changed wheel (here
+    one that would stop Python at import) never runs."""
+    changed = changed_wheel("digits/__init__.py", "import os\nos.abort()\n")
+    context.route(PAGE_WHEEL, replaced_body(changed, "application/zip"))
+    page = open_page(context, stall_ms=READY_TIMEOUT_MS)
+    expect_start_error(page, f"the page's Python ({shipped_wheel().name})", CONNECTION_ADVICE)
     retry_works(context, page)
 
 

@@ -18,6 +18,7 @@ from export import site as site_export
 from harness.drawing import draw_digit_with_mouse
 from harness.page import shown_after, wait_ready
 from harness.server import serve
+from tests.page_python import shipped_wheel
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,10 +46,19 @@ def recognized_after_offline_reload(page: Page, digit: str) -> str:
         page.context.set_offline(False)
 
 
+CACHED_PATHS = """async (name) =>
+  (await (await caches.open(name)).keys()).map((request) => new URL(request.url).pathname)"""
+
+
 def test_works_offline_after_one_visit(page: Page) -> None:
     page.goto("/")
     wait_ready(page)
-    assert len(wait_offline_ready(page)) == 1
+    [cache] = wait_offline_ready(page)
+    # The page's Python is kept as Pyodide loads it: its wheel and the lock file listing it.
+    cached = page.evaluate(CACHED_PATHS, cache)
+    assert f"/vendor/pyodide/{shipped_wheel().name}" in cached
+    assert "/vendor/pyodide/pyodide-lock.json" in cached
+    assert not [path for path in cached if path.startswith("/py/")]
     assert recognized_after_offline_reload(page, "6") == "6"
 
 
@@ -238,12 +248,14 @@ def test_static_export_command_writes_a_complete_zip(tmp_path: Path, web_runtime
         "sw.js",
         "precache-manifest.js",
         "manifest.webmanifest",
-        "py/digits/preprocess.py",
+        f"vendor/pyodide/{shipped_wheel().name}",
+        "vendor/pyodide/pyodide-lock.json",
         "model/model.json",
         "vendor/pyodide/pyodide.asm.wasm",
         "vendor/tfjs/tf.mjs",
     ):
         assert needed in exported
+    assert not [path for path in exported if path.startswith("py/")]  # sources: in the wheel
     import zipfile
 
     with zipfile.ZipFile(tmp_path / "site.zip") as archive:

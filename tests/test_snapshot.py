@@ -1,14 +1,18 @@
 """Return visits restore Python from a memory snapshot the page made on the first visit, and a
-damaged snapshot costs only time: Python starts afresh and a good snapshot replaces it."""
+damaged snapshot costs only time: Python starts afresh and a good snapshot replaces it. A new
+release of the page's Python (another wheel) is never run from an older release's snapshot."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from harness.drawing import draw_digit_with_mouse
 from harness.page import shown_after, wait_ready
 from harness.snapshot import SNAPSHOT_CACHE, wait_snapshot_saved
+from tests.page_python import serve_release
 
 pytestmark = pytest.mark.browser
 RESTORED = "restored from a snapshot"  # what the page's "about" line says then
@@ -61,3 +65,47 @@ def test_a_damaged_snapshot_is_replaced_and_costs_nothing_else(page: Page, damag
     wait_ready(page)
     expect(page.get_by_test_id("model-info")).to_contain_text(RESTORED)
     assert shown_after(page, draw_digit_with_mouse(page, "4")) == "4"
+
+
+@pytest.fixture()
+def page_without_service_worker(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A page whose every request reaches the routes (no service worker answers from its
+    cache), so a test can serve it another release."""
+    context = browser.new_context(base_url=base_url, service_workers="block")
+    yield context.new_page()
+    context.close()
+
+
+SNAPSHOT_URLS = f"""async () => {{
+  const cache = await caches.open('{SNAPSHOT_CACHE}');
+  return (await cache.keys()).map((request) => request.url);
+}}"""
+# True once one snapshot is stored, under another key (URL) than the argument's.
+SNAPSHOT_REPLACED = f"""async (old) => {{
+  const urls = await ({SNAPSHOT_URLS})();
+  return urls.length === 1 && urls[0] !== old;
+}}"""
+
+
+def test_a_new_release_of_the_page_python_starts_afresh(page_without_service_worker: Page) -> None:
+    """The snapshot holds the imported modules: restoring one made with the old wheel would
+    run the old code. A new wheel (its SHA-256 in the lock file) means a new snapshot key."""
+    page = page_without_service_worker
+    page.goto("/")
+    wait_ready(page)
+    wait_snapshot_saved(page)
+    [old_snapshot] = page.evaluate(SNAPSHOT_URLS)
+
+    # The new release answers "Nothing to recognize" for any drawing: visibly its own code.
+    serve_release(
+        page.context,
+        "digits/recognizer.py",
+        "def recognize(*args):\n"
+        "    return {'status': 'empty', 'message': 'The new release.', 'timings': {}}\n",
+    )
+    page.reload()
+    wait_ready(page)
+    expect(page.get_by_test_id("model-info")).not_to_contain_text(RESTORED)
+    draw_digit_with_mouse(page, "3")
+    expect(page.get_by_test_id("message")).to_have_text("The new release.")
+    page.wait_for_function(SNAPSHOT_REPLACED, arg=old_snapshot, timeout=60_000)
