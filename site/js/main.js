@@ -1,51 +1,46 @@
 // Orchestration: the pad, the ways in (drawing, images, examples), the recognizer worker and
 // the results view. The main thread only draws and renders; recognition happens in the worker.
 
-import { exampleStrokes, EXAMPLES } from './examples.js';
+import { EXAMPLES, exampleStrokes } from './examples.js';
 import { ImageInputError, loadImageFile, pickFile } from './images.js';
 import { followInputKind } from './input-kind.js';
 import { registerServiceWorker } from './offline.js';
 import { Pad } from './pad.js';
 import { RecognizerClient } from './recognizer-client.js';
 import { ResultsView } from './results.js';
+import { RecognitionScheduler } from './scheduler.js';
 
 // `?recognizer=baseline` swaps in the benchmark's baseline: the same page and model, with
 // preprocessing in JavaScript and no Pyodide (site/baseline/).
 const BASELINE_WORKER_URL = new URL('../baseline/worker.js', import.meta.url);
 const useBaseline = new URLSearchParams(window.location.search).get('recognizer') === 'baseline';
-const EMPTY_MESSAGE = 'Draw a digit in the box.';
-const DOT_MESSAGE = 'Just a dot: draw a whole digit.';
+const NOTHING_MESSAGES = {
+  empty: 'Draw a digit in the box.',
+  dot: 'Just a dot: draw a whole digit.',
+};
+const WAITING_MESSAGE = 'Still loading the recognizer: your digit will be recognized in a moment…';
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 
 followInputKind();
 const view = new ResultsView();
-let ready = false;
-let inkVersion = 0; // bumped whenever the pixels change: a stroke's moves, undo, clear, an image
-let inFlight = null; // {version, clears} of the recognition in flight, or null
-let wanted = false; // newer pixels than the ones in flight await recognition
-let latest = null; // {version, result}: the newest result received for these pixels
-let strokeEndedAt = null; // performance.now() when the drawing was finished, until its result shows
-let imageChosenAt = null; // performance.now() when an image file was given, until its result shows
-let clears = 0;
 let upload = null; // {bitmap, imageData}: the image on the pad, recognized at its own resolution
 let serviceWorkerStarted = false;
 
 const client = new RecognizerClient({
   workerUrl: useBaseline ? BASELINE_WORKER_URL : undefined,
   onStatus: ({ stage, message, progress, ...details }) => {
-    ready = stage === 'ready';
+    const ready = stage === 'ready';
     view.showStatus(stage, message, progress);
     byTestId('retry').hidden = stage !== 'error';
-    if (!ready) return;
+    if (!ready) {
+      scheduler.setReady(false);
+      return;
+    }
     // Read by benchmarks/web.py; the detail says when each loading step finished.
     performance.mark('digit:ready', { detail: details.stepTimes });
     view.showModelInfo(details);
     view.uncertainBelow = details.uncertainBelow;
-    latest = null;
-    if (pad.hasInk) {
-      strokeEndedAt ??= performance.now();
-      requestRecognition();
-    }
+    scheduler.setReady(true);
     if (!serviceWorkerStarted) {
       serviceWorkerStarted = true;
       // Only now: the service worker's precache then revalidates what the page just
@@ -61,52 +56,33 @@ byTestId('retry').addEventListener('click', () => client.retry());
 
 const pad = new Pad(byTestId('pad'), {
   // Live: results follow the pen (at most one recognition in flight, the newest wins).
-  onInk: () => {
-    inkVersion += 1;
-    strokeEndedAt = null;
-    imageChosenAt = null;
-    requestRecognition();
-  },
-  onStrokeEnd: () => finished(),
+  onInk: () => scheduler.inkChanged(),
+  onStrokeEnd: () => scheduler.finished(),
 });
 const prediction = byTestId('prediction');
 
-/** The pixels on the pad are final (pen lifted, image loaded, undo): show their answer. */
-function finished() {
-  strokeEndedAt = performance.now();
-  if (!pad.hasInk || pad.onlyDots) {
-    // A tap is not a digit: say so rather than let the model guess (a dot looks like a 0).
-    view.showNothing(pad.hasInk ? DOT_MESSAGE : EMPTY_MESSAGE);
-    strokeEndedAt = null;
-  } else if (latest?.version === inkVersion) {
-    showFinal(latest.result); // already computed while the pen moved
-  } else {
-    requestRecognition();
-  }
-  updatePending();
-}
-
-/** After undo, clear, an example or an image: the pixels changed all at once. */
-function replaced() {
-  inkVersion += 1;
-  latest = null;
-  finished();
-}
+const scheduler = new RecognitionScheduler({
+  pad,
+  recognize: () => client.recognize(pixelsToRecognize()),
+  onLive: (result) => view.showResult(result, { final: false }),
+  onFinal: showFinal,
+  onNothing: (reason) => view.showNothing(NOTHING_MESSAGES[reason]),
+  onWaiting: () => view.showNotice(WAITING_MESSAGE),
+  onError: (error) => view.showError(`Recognition failed: ${error.message}`),
+  // data-pending: "true" while what is shown may still change (drawing, or recognizing).
+  onPending: (pending) => {
+    prediction.dataset.pending = String(pending);
+  },
+});
 
 function clearPad() {
   pad.clear();
   upload = null;
-  clears += 1;
-  wanted = false;
-  inkVersion += 1;
-  latest = null;
-  strokeEndedAt = null;
-  view.showNothing(EMPTY_MESSAGE);
-  updatePending();
+  scheduler.cleared();
 }
 
 function undo() {
-  if (pad.undo()) replaced();
+  if (pad.undo()) scheduler.replaced();
 }
 
 byTestId('clear').addEventListener('click', clearPad);
@@ -114,7 +90,11 @@ byTestId('undo').addEventListener('click', undo);
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') {
     clearPad();
-  } else if ((event.ctrlKey || event.metaKey) && !event.shiftKey && event.key.toLowerCase() === 'z') {
+  } else if (
+    (event.ctrlKey || event.metaKey) &&
+    !event.shiftKey &&
+    event.key.toLowerCase() === 'z'
+  ) {
     event.preventDefault();
     undo();
   }
@@ -133,7 +113,7 @@ for (const digit of Object.keys(EXAMPLES)) {
   button.addEventListener('click', () => {
     clearPad();
     pad.addStrokes(exampleStrokes(digit));
-    replaced();
+    scheduler.replaced();
   });
   examples.append(button);
 }
@@ -145,18 +125,20 @@ async function useImageFile(file) {
     return;
   }
   view.showNotice(`Reading “${file.name}”…`);
-  imageChosenAt = performance.now();
+  scheduler.imageChosen();
   try {
     const { bitmap, imageData } = await loadImageFile(file);
     clearPad();
     upload = { bitmap, imageData };
     pad.setImage(bitmap);
-    replaced();
+    scheduler.replaced();
   } catch (error) {
     // The drawing and the last result stay as they were: nothing is lost.
-    imageChosenAt = null;
+    scheduler.imageFailed();
     const message =
-      error instanceof ImageInputError ? error.message : `That image could not be used: ${error.message}`;
+      error instanceof ImageInputError
+        ? error.message
+        : `That image could not be used: ${error.message}`;
     view.showError(message);
   }
 }
@@ -206,21 +188,13 @@ function showOfflineUnavailable(reason) {
   view.announce(text);
 }
 
-/** data-pending: "true" while what is shown may still change (drawing, or recognizing). */
-function updatePending() {
-  const pending = pad.drawing || inFlight !== null || wanted || strokeEndedAt !== null;
-  prediction.dataset.pending = String(pending);
-}
-
-/** The answer for the finished drawing: shown once per pen lift, then measured. */
-function showFinal(result) {
+/** The answer for the finished drawing, then how long it took to come. */
+function showFinal(result, { strokeEndedAt, imageChosenAt }) {
   view.showResult(result, { final: true });
   // Pen lift, or an image file given, to result on screen, with the worker's own timings
   // (benchmarks/web.py reads these).
   measureUntilNow('digit:stroke-to-result', strokeEndedAt, result.timings);
   measureUntilNow('digit:image-to-result', imageChosenAt, result.timings);
-  strokeEndedAt = null;
-  imageChosenAt = null;
 }
 
 function measureUntilNow(name, start, timings) {
@@ -234,44 +208,4 @@ function pixelsToRecognize() {
     return new ImageData(new Uint8ClampedArray(data), width, height); // the copy is transferred
   }
   return pad.pixels();
-}
-
-/**
- * At most one recognition in flight; the newest pixels win, none queue up behind. While the
- * pen moves, each result is shown as it comes (live); once it lifts, only a result for the
- * exact pixels on the pad is shown, so the last result shown is the drawing's answer.
- */
-async function requestRecognition() {
-  updatePending();
-  if (!pad.hasInk || pad.onlyDots) return;
-  if (!ready) {
-    if (!pad.drawing) {
-      view.showNotice('Still loading the recognizer: your digit will be recognized in a moment…');
-    }
-    return;
-  }
-  if (inFlight) {
-    if (inFlight.version !== inkVersion) wanted = true;
-    updatePending();
-    return;
-  }
-  if (latest?.version === inkVersion) return;
-  const request = { version: inkVersion, clears };
-  inFlight = request;
-  wanted = false;
-  updatePending();
-  try {
-    const result = await client.recognize(pixelsToRecognize());
-    const current = request.version === inkVersion;
-    if (current) latest = { version: request.version, result };
-    if (current && !pad.drawing && strokeEndedAt !== null) showFinal(result);
-    else if (pad.drawing && request.clears === clears) view.showResult(result, { final: false });
-  } catch (error) {
-    if (request.version === inkVersion) strokeEndedAt = null;
-    view.showError(`Recognition failed: ${error.message}`);
-  } finally {
-    inFlight = null;
-    if (wanted) requestRecognition();
-    updatePending();
-  }
 }
