@@ -226,7 +226,12 @@ def test_a_page_python_that_does_not_match_the_lock_file_is_refused(
     changed = changed_wheel("digits/__init__.py", "import os\nos.abort()\n")
     context.route(PAGE_WHEEL, replaced_body(changed, "application/zip"))
     page = open_page(context, stall_ms=READY_TIMEOUT_MS)
-    expect_start_error(page, f"the page's Python ({shipped_wheel().name})", CONNECTION_ADVICE)
+    expect_start_error(
+        page,
+        f"the page's Python ({shipped_wheel().name}) arrived damaged",
+        "does not match the lock file's SHA-256",
+        CONNECTION_ADVICE,
+    )
     retry_works(context, page)
 
 

@@ -4,6 +4,7 @@
 // from a CDN.
 
 import { watchDownloads } from './download-watch.js';
+import { sha256Hex } from './sha256.js';
 import { SNAPSHOTS_POSSIBLE, dropSnapshots, readSnapshot, snapshotKey, writeSnapshot } from './snapshot.js';
 import { StartError, startFailureMessage } from './start-errors.js';
 import {
@@ -77,22 +78,28 @@ async function loadPyodideWatched(loadPyodide, downloadFailed, options) {
 }
 
 /**
- * Install the page's Python package (its wheel, checked against the lock file's SHA-256), or
- * the first of its downloads that failed, named.
+ * Install the page's Python package: Pyodide downloads its wheel, checks it against the lock
+ * file's SHA-256 and unpacks it. If it fails, say why, in words.
  */
-async function loadPagePython(pyodide, downloadFailed) {
+async function loadPagePython(pyodide, lock) {
   const errors = [];
-  await Promise.race([
-    pyodide.loadPackage(PAGE_PACKAGE, {
-      messageCallback: () => {},
-      errorCallback: (message) => errors.push(message),
-    }),
-    downloadFailed,
-  ]);
-  if (!(PAGE_PACKAGE in pyodide.loadedPackages)) {
-    const reason = errors.at(-1) ?? 'no reason given';
-    throw new StartError(`the page's Python could not be installed (${reason})`, 'fault');
+  await pyodide.loadPackage(PAGE_PACKAGE, {
+    messageCallback: () => {},
+    errorCallback: (message) => errors.push(message),
+  });
+  if (PAGE_PACKAGE in pyodide.loadedPackages) return;
+  // Pyodide only says it failed, and a download that failed (a 404 too) and one that does not
+  // match its SHA-256 fail alike (fetch's integrity check): ask again, unchecked, to tell.
+  const { file_name: fileName, sha256 } = lock.packages[PAGE_PACKAGE];
+  const url = new URL(fileName, PYODIDE_URL).href;
+  const what = describePyodideFile(url);
+  const response = await fetchOk(url, what);
+  if ((await sha256Hex(await response.arrayBuffer())) !== sha256) {
+    const reason = "it does not match the lock file's SHA-256";
+    throw new StartError(`${what} arrived damaged (${reason})`, 'connection');
   }
+  const reason = errors.at(-1) ?? 'no reason given';
+  throw new StartError(`${what} could not be installed (${reason})`, 'fault');
 }
 
 /** A Python exception in one line: its last line, and where in the page's code it was raised. */
@@ -148,7 +155,7 @@ async function startPython(stepDone) {
   });
   stepDone(STEPS[2]);
   const snapshot = restored || key === null ? null : takeSnapshot(pyodide);
-  await loadPagePython(pyodide, downloadFailed);
+  await loadPagePython(pyodide, lock);
   stepDone.starting(STEPS[3]); // all downloaded: what follows only runs code
   let module;
   try {
@@ -189,8 +196,9 @@ async function start() {
   // After the page heard "ready": packing and storing it runs in the background.
   if (python.snapshot) {
     const { key, bytes } = python.snapshot;
+    const afresh = 'the next visit starts Python afresh.';
     writeSnapshot(key, bytes).catch((error) =>
-      console.warn('The Python snapshot could not be stored; the next visit starts Python afresh.', error),
+      console.warn(`The Python snapshot could not be stored; ${afresh}`, error),
     );
   }
 }
