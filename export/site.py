@@ -30,11 +30,12 @@ import shutil
 import sys
 from pathlib import Path
 
+# Not the site's, yet sources an export must never replace: the page's Python, which reaches
+# the page built into a wheel.
+from export.runtime import PY_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE_DIR = ROOT / "site"
-# Not the site's, yet sources an export must never replace: the page's Python, which reaches
-# the page built into a wheel (export.runtime).
-PY_DIR = ROOT / "py"
 MANIFEST_NAME = "precache-manifest.js"
 SERVICE_WORKER_NAME = "sw.js"
 # Served but not precached: the worker script and its manifest (the browser checks them for
