@@ -2,6 +2,10 @@
 // they are decoded, then decoded into pixels for the recognizer and a picture for the pad.
 // Every refusal is an ImageInputError whose message the page shows as it is.
 
+import { LUMA_PER_MILLE, LUMA_SCALE } from './facts.js';
+
+const [LUMA_RED, LUMA_GREEN, LUMA_BLUE] = LUMA_PER_MILLE;
+
 const MAX_FILE_BYTES = 30 * 1024 * 1024; // phone photos are 2-12 MB
 const MAX_PIXELS = 50_000_000; // 8000 x 6000 fits; decoding it takes 200 MB of RGBA
 // The recognizer gets the image with its longer side at most this (never upscaled): enough
@@ -175,7 +179,8 @@ function isFlat({ data }) {
   let least = Infinity;
   let most = -Infinity;
   for (let at = 0; at < data.length; at += 4) {
-    const luminance = (299 * data[at] + 587 * data[at + 1] + 114 * data[at + 2]) / 1000;
+    const luminance =
+      (LUMA_RED * data[at] + LUMA_GREEN * data[at + 1] + LUMA_BLUE * data[at + 2]) / LUMA_SCALE;
     const ink = (data[at + 3] * (255 - luminance)) / 255;
     least = Math.min(least, ink);
     most = Math.max(most, ink);

@@ -3,8 +3,8 @@
 // every digit as a bar chart, and the 28x28 image the model actually saw. Final results are
 // also announced to screen readers; live ones (while the pen moves) are not, to keep quiet.
 
-const LABELS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-const MODEL_SIDE = 28;
+import { LABELS, MNIST_SIZE } from './facts.js';
+
 // Used only until the model's manifest says otherwise (training/ calibrates it from data).
 const DEFAULT_UNCERTAIN_BELOW = 0.6;
 
@@ -136,8 +136,8 @@ export class ResultsView {
   /** The model's 28x28 input as a picture: ink dark on paper, like the pad. */
   renderModelInput(values) {
     const context = this.modelInput.getContext('2d');
-    const image = context.createImageData(MODEL_SIDE, MODEL_SIDE);
-    for (let i = 0; i < MODEL_SIDE * MODEL_SIDE; i += 1) {
+    const image = context.createImageData(MNIST_SIZE, MNIST_SIZE);
+    for (let i = 0; i < MNIST_SIZE * MNIST_SIZE; i += 1) {
       const shade = 255 - Math.round(255 * (values ? values[i] : 0));
       image.data.set([shade, shade, shade, 255], i * 4);
     }
