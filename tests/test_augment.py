@@ -7,16 +7,14 @@ right direction, and the MNIST framing of the result.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 tf = pytest.importorskip("tensorflow")
 
 from training import augment, mnist, uncertainty  # noqa: E402
+from training.data import DEFAULT_MNIST_DIR as MNIST_DIR  # noqa: E402
 
-MNIST_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 BATCH = 64
 
 
