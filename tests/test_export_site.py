@@ -220,6 +220,36 @@ def test_the_lock_file_lists_the_wheel_by_name_with_its_sha256(
     assert entry["depends"] == []  # pure standard library: Pyodide loads nothing else for it
 
 
+def test_importing_the_recognizer_imports_every_module_of_the_page_python() -> None:
+    """The page restores Python from a snapshot taken once digits.recognizer is imported, and
+    then does not load the wheel again (site/js/worker.js): a module of py/digits that is not
+    imported by then (imported later, inside a function) would not be found on such a visit.
+    """
+    import subprocess
+    import sys
+
+    digits = runtime.PY_DIR / "digits"
+    modules = {
+        ".".join(path.relative_to(runtime.PY_DIR).with_suffix("").parts).removesuffix(".__init__")
+        for path in runtime.python_sources(runtime.PY_DIR)
+        if path.suffix == ".py" and digits in path.parents
+    }
+    imported = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, digits.recognizer; "
+            "print(*sorted(m for m in sys.modules if m.split('.')[0] == 'digits'))",
+        ],
+        env={**os.environ, "PYTHONPATH": str(runtime.PY_DIR)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.split()
+    assert modules - set(imported) == set()
+
+
 def test_a_change_under_py_makes_the_runtime_stale(tmp_path: Path, page_python: Path) -> None:
     """Added, edited and removed files make `is_prepared` false (the tests and
     scripts/setup.sh then rebuild the wheel); caches and editor dotfiles do not."""

@@ -115,12 +115,13 @@ function pythonErrorSummary(error) {
 
 /**
  * Python with the page's modules imported: restored from this browser's snapshot when there
- * is a current one (about 0.2 s), else started from scratch (1.6-2.6 s) and a snapshot made
- * for next time. A snapshot that fails to restore is deleted and Python starts afresh.
+ * is a current one (about 0.2 s), else started from scratch (1.6-2.6 s), the page's package
+ * loaded, and a snapshot made for next time. A snapshot that fails to restore is deleted and
+ * Python starts afresh.
  *
- * The snapshot is of Python started, before the page's package is loaded: Pyodide refuses to
- * snapshot once loadPackage() has run. So every start then installs the wheel (22 kB, from
- * the service worker's or the HTTP cache) and imports it.
+ * A restored snapshot holds the page's modules imported, so its wheel is not loaded again
+ * (its files are then not on Pyodide's file system: the page's Python imports all its
+ * modules when digits.recognizer is imported, which tests/test_export_site.py checks).
  */
 async function startPython(stepDone) {
   const downloadFailed = watchDownloads(PYODIDE_URL, describePyodideFile);
@@ -154,8 +155,7 @@ async function startPython(stepDone) {
     _makeSnapshot: key !== null,
   });
   stepDone(STEPS[2]);
-  const snapshot = restored || key === null ? null : takeSnapshot(pyodide);
-  await loadPagePython(pyodide, lock);
+  if (!restored) await loadPagePython(pyodide, lock);
   stepDone.starting(STEPS[3]); // all downloaded: what follows only runs code
   let module;
   try {
@@ -165,17 +165,7 @@ async function startPython(stepDone) {
     throw new StartError(`the page's Python failed to import: ${pythonErrorSummary(error)}`, 'fault');
   }
   stepDone(STEPS[3]);
-  return { pyodide, module, restored, snapshot: snapshot && { key, bytes: snapshot } };
-}
-
-/** A snapshot of Python's memory as it is now (a copy: ~20 ms), or null if none can be made. */
-function takeSnapshot(pyodide) {
-  try {
-    return pyodide.makeMemorySnapshot();
-  } catch (error) {
-    console.warn('No Python snapshot could be made; the next visit starts Python afresh.', error);
-    return null;
-  }
+  return { pyodide, module, restored, snapshotKey: restored ? null : key };
 }
 
 async function start() {
@@ -193,14 +183,33 @@ async function start() {
     runtime: `Pyodide ${python.pyodide.version}${python.restored ? ', restored from a snapshot' : ''}`,
     stepTimes: stepDone.times,
   });
-  // After the page heard "ready": packing and storing it runs in the background.
-  if (python.snapshot) {
-    const { key, bytes } = python.snapshot;
-    const afresh = 'the next visit starts Python afresh.';
-    writeSnapshot(key, bytes).catch((error) =>
-      console.warn(`The Python snapshot could not be stored; ${afresh}`, error),
-    );
+  // In this same task, so before any recognition runs, yet after the page heard "ready":
+  // taking it (~20 ms) does not delay ready, and packing and storing it runs in the background.
+  if (python.snapshotKey) saveSnapshot(python.pyodide, python.snapshotKey);
+}
+
+/**
+ * Store a snapshot of Python's memory as it is now. Pyodide 314 snapshots only a runtime
+ * that has loaded no package (its list of loaded packages must be empty), so the list is
+ * emptied while the memory is copied and restored at once: a restored runtime holds the
+ * page's modules imported, and never needs the package loaded (startPython).
+ */
+function saveSnapshot(pyodide, key) {
+  const afresh = 'the next visit starts Python afresh.';
+  const loaded = { ...pyodide.loadedPackages };
+  let bytes;
+  try {
+    for (const name of Object.keys(loaded)) delete pyodide.loadedPackages[name];
+    bytes = pyodide.makeMemorySnapshot();
+  } catch (error) {
+    console.warn(`No Python snapshot could be made; ${afresh}`, error);
+    return;
+  } finally {
+    Object.assign(pyodide.loadedPackages, loaded);
   }
+  writeSnapshot(key, bytes).catch((error) =>
+    console.warn(`The Python snapshot could not be stored; ${afresh}`, error),
+  );
 }
 
 function recognize({ width, height, pixels }) {
