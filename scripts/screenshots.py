@@ -5,12 +5,15 @@ draws a digit with the mouse as a person would, waits for the recognizer's final
 saves the page in the light and dark colour schemes on a desktop
 (docs/screenshot-light.png, docs/screenshot-dark.png), and, drawn with a finger, what each
 phone shows on its first screen (docs/screenshot-phone-320x568.png, -390x844, -844x390) and
-the whole page on the common one (docs/screenshot-phone.png).
+the whole page on the common one (docs/screenshot-phone.png). Each PNG is stamped with the
+version of the model it shows (harness/pictures.py), which tests/test_docs.py compares with the
+model that ships.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -21,10 +24,12 @@ from app import create_app
 from harness.browser import launch_chromium
 from harness.drawing import draw_digit_with_mouse, draw_digit_with_touch
 from harness.page import shown_after, wait_ready
+from harness.pictures import stamp_model_version
 from harness.server import ensure_web_runtime, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "docs"
+MANIFEST = ROOT / "site" / "model" / "manifest.json"
 DESKTOP = {"width": 1100, "height": 800}
 PHONES = [
     {"width": 320, "height": 568},  # the narrowest phones still in use (iPhone SE 1st gen)
@@ -103,6 +108,9 @@ def shoot(out: Path) -> list[Path]:
                 context.close()
         finally:
             browser.close()
+    version = json.loads(MANIFEST.read_text())["version"]
+    for path in written:
+        stamp_model_version(path, version)
     return written
 
 

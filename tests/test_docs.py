@@ -16,13 +16,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from PIL import Image
+
+from harness.pictures import model_version_of
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 MANIFEST = ROOT / "site" / "model" / "manifest.json"
-# The PNG text chunk scripts/screenshots.py writes (its MODEL_VERSION_KEY).
-MODEL_VERSION_KEY = "model-version"
 TOP_FOLDERS = ("app.py", "benchmarks", "docs", "export", "harness", "py", "scripts", "site")
 TOP_FOLDERS += ("tests", "training")
 # A repository path as prose names it: a top folder, then path characters, ending in a name.
@@ -95,8 +94,7 @@ def screenshots() -> list[Path]:
 @pytest.mark.parametrize("screenshot", screenshots(), ids=lambda path: path.name)
 def test_screenshots_show_the_shipped_model(screenshot: Path) -> None:
     shipped = json.loads(MANIFEST.read_text())["version"]
-    with Image.open(screenshot) as image:
-        taken_with = image.text.get(MODEL_VERSION_KEY)
+    taken_with = model_version_of(screenshot)
     assert taken_with == shipped, (
         f"{screenshot.name} shows model {taken_with}, the site ships {shipped}: "
         "retake the screenshots with `.venv/bin/python scripts/screenshots.py`"
