@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -30,18 +31,21 @@ EXPORTED = (
     "FIT_SIZE",
     "FIELD_CENTRE",
     "NOISE_THRESHOLD",
+    "MIN_INK_FRACTION",
     "LUMA_PER_MILLE",
     "LUMA_SCALE",
 )
 
 
 def _js_value(value: object) -> str:
-    """`value` (an int, a str, or a tuple or list of them) as a JavaScript literal, in the
+    """`value` (a number, a str, or a tuple or list of them) as a JavaScript literal, in the
     style the page's JavaScript is formatted in (single quotes)."""
-    if isinstance(value, bool) or not isinstance(value, int | str | tuple | list):
+    if isinstance(value, bool) or not isinstance(value, int | float | str | tuple | list):
         raise ValueError(f"no JavaScript form for {value!r} here")
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"no JavaScript literal for {value!r}")
+    if isinstance(value, int | float):
+        return repr(value)  # Python's shortest round-trip form reads the same in JavaScript
     if isinstance(value, str):
         escaped = json.dumps(value)[1:-1].replace('\\"', '"').replace("'", "\\'")
         return f"'{escaped}'"

@@ -17,7 +17,9 @@ const CACHE_PREFIX = 'digit-recognizer-';
 const CACHE_NAME = `${CACHE_PREFIX}${VERSION}`;
 const SCOPE_URL = new URL('./', self.location).href;
 const INDEX_URL = new URL('index.html', SCOPE_URL).href;
-const EXPECTED_HASH = new Map(FILES.map((file) => [new URL(file.url, SCOPE_URL).href, file.sha256]));
+const EXPECTED_HASH = new Map(
+  FILES.map((file) => [new URL(file.url, SCOPE_URL).href, file.sha256]),
+);
 // Which version each open page and worker (by client id) was loaded with. Kept in Cache
 // Storage, not memory: it must outlive this service worker, which the browser stops when
 // idle and a new version replaces. Not under CACHE_PREFIX: it is no version's cache.
@@ -57,7 +59,9 @@ async function precacheAll() {
   const cache = await caches.open(CACHE_NAME);
   const stop = new AbortController();
   try {
-    await Promise.all([...EXPECTED_HASH.keys()].map((url) => precacheFile(cache, url, stop.signal)));
+    await Promise.all(
+      [...EXPECTED_HASH.keys()].map((url) => precacheFile(cache, url, stop.signal)),
+    );
   } catch (error) {
     stop.abort();
     if (!existed) await caches.delete(CACHE_NAME);
@@ -78,7 +82,9 @@ self.addEventListener('install', (event) => {
       // unavailable: say so to the open pages (they keep working online).
       if (!self.registration.active) {
         const pages = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-        for (const page of pages) page.postMessage({ type: 'offline-unavailable', reason: inWords(error) });
+        for (const page of pages) {
+          page.postMessage({ type: 'offline-unavailable', reason: inWords(error) });
+        }
       }
       throw error;
     }),
@@ -110,7 +116,9 @@ function updateVersions(change) {
     const cache = await caches.open(CLIENTS_CACHE);
     await cache.put(CLIENTS_KEY, new Response(JSON.stringify(versions)));
   });
-  return saving.catch((error) => console.warn('Could not record which version a page runs.', error));
+  return saving.catch((error) =>
+    console.warn('Could not record which version a page runs.', error),
+  );
 }
 
 function record(versions, clientId, version) {
@@ -130,7 +138,9 @@ function dropUnusedVersions() {
     const names = await caches.keys();
     await Promise.all(
       names
-        .filter((name) => name.startsWith(CACHE_PREFIX) && !inUse.has(name.slice(CACHE_PREFIX.length)))
+        .filter(
+          (name) => name.startsWith(CACHE_PREFIX) && !inUse.has(name.slice(CACHE_PREFIX.length)),
+        )
         .map((name) => caches.delete(name)),
     );
   });
@@ -146,7 +156,9 @@ async function versionFor(event) {
   const version = request.mode === 'navigate' ? VERSION : (versions[clientId]?.version ?? VERSION);
   if (resultingClientId && versions[resultingClientId]?.version !== version) {
     event.waitUntil(
-      updateVersions((stored) => record(stored, resultingClientId, version)).then(dropUnusedVersions),
+      updateVersions((stored) => record(stored, resultingClientId, version)).then(
+        dropUnusedVersions,
+      ),
     );
   }
   return version;
@@ -158,7 +170,8 @@ self.addEventListener('activate', (event) => {
       clientVersions = null; // what the version before this one recorded
       // Pages open before any service worker (the first visit) run this version.
       await updateVersions(async (versions) => {
-        for (const client of await self.clients.matchAll({ type: 'all', includeUncontrolled: true })) {
+        const everyClient = await self.clients.matchAll({ type: 'all', includeUncontrolled: true });
+        for (const client of everyClient) {
           if (!versions[client.id]) record(versions, client.id, VERSION);
         }
       });

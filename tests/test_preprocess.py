@@ -17,7 +17,7 @@ from itertools import pairwise
 import numpy as np
 import pytest
 from digits import preprocess
-from digits.facts import FIELD_CENTRE, FIT_SIZE, MNIST_SIZE, NOISE_THRESHOLD
+from digits.facts import FIELD_CENTRE, FIT_SIZE, MIN_INK_FRACTION, MNIST_SIZE, NOISE_THRESHOLD
 from digits.preprocess import NothingToRecognize, to_model_input
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -207,7 +207,7 @@ def reference_model_input(rgba: bytes, width: int, height: int) -> list[float]:
     """The whole algorithm, written plainly and exactly, to check the fast code against."""
     ink = [v if v > NOISE_THRESHOLD else 0 for v in reference_ink(rgba, width, height)]
     inked = [(i % width, i // width) for i, v in enumerate(ink) if v]
-    if len(inked) < max(1, preprocess.MIN_INK_FRACTION * width * height):
+    if len(inked) < max(1, MIN_INK_FRACTION * width * height):
         raise NothingToRecognize("nothing to recognize")
     left, right = min(x for x, _ in inked), max(x for x, _ in inked) + 1
     top, bottom = min(y for _, y in inked), max(y for _, y in inked) + 1

@@ -19,6 +19,10 @@ MNIST_SIZE = 28
 FIT_SIZE = 20
 FIELD_CENTRE = 14
 
+# Fewer ink pixels than this fraction of the canvas is a speck, not a digit: 7 px of a 280 px
+# canvas, while a pen dot there (20 px wide) has about 300 and a 10 px dot 100.
+MIN_INK_FRACTION = 1e-4
+
 # Ink at or below this (of 255) is paper noise or a faint anti-aliased fringe, not a stroke.
 NOISE_THRESHOLD = 40
 

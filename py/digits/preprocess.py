@@ -38,13 +38,10 @@ import sys
 from array import array
 from itertools import compress
 
-from digits import photo
+from digits import facts, photo
 from digits.facts import FIELD_CENTRE, FIT_SIZE, LUMA_PER_MILLE, LUMA_SCALE, MNIST_SIZE
 from digits.planes import DENOISE, HALF_OPAQUE, MAX_LEVEL, bounding_box, crop
 
-# Fewer ink pixels than this fraction of the canvas is a speck, not a digit: 7 px of a 280 px
-# canvas, while a pen dot there (20 px wide) has about 300 and a 10 px dot 100.
-MIN_INK_FRACTION = 1e-4
 # Rec. 601 luma weights, per mille (the canvas's own greyscale conversions use them).
 LUMA_RED, LUMA_GREEN, LUMA_BLUE = LUMA_PER_MILLE
 
@@ -322,7 +319,7 @@ def to_model_input(rgba: bytes | bytearray | memoryview, width: int, height: int
     """
     data = _as_checked_bytes(rgba, width, height)
     found = _find_ink(data, width, height)
-    if found is None or len(found[0]) - found[0].count(0) < MIN_INK_FRACTION * found[2]:
+    if found is None or len(found[0]) - found[0].count(0) < facts.MIN_INK_FRACTION * found[2]:
         raise NothingToRecognize(
             "nothing to recognize: no ink darker than the noise threshold, or only a speck"
         )

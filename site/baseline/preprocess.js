@@ -1,17 +1,25 @@
 // The baseline's preprocessing, in JavaScript: the same MNIST normalization as the product's
 // Python (py/digits/preprocess.py), so the benchmark compares runtimes, not algorithms.
 
-const MNIST_SIZE = 28;
-const FIT_SIZE = 20;
-const FIELD_CENTRE = 14; // pixel index the centre of mass goes to, as in MNIST
-const NOISE_THRESHOLD = 40;
-const MIN_INK_FRACTION = 1e-4;
+import {
+  FIELD_CENTRE,
+  FIT_SIZE,
+  LUMA_PER_MILLE,
+  LUMA_SCALE,
+  MIN_INK_FRACTION,
+  MNIST_SIZE,
+  NOISE_THRESHOLD,
+} from '../js/facts.js';
+
+const [LUMA_RED, LUMA_GREEN, LUMA_BLUE] = LUMA_PER_MILLE;
 
 /** Ink per pixel (0-255) composited over white paper, noise below the threshold zeroed. */
 function inkOf(rgba, pixels) {
   const ink = new Uint8Array(pixels);
   for (let i = 0, j = 0; i < pixels; i += 1, j += 4) {
-    const luminance = Math.floor((299 * rgba[j] + 587 * rgba[j + 1] + 114 * rgba[j + 2]) / 1000);
+    const luminance = Math.floor(
+      (LUMA_RED * rgba[j] + LUMA_GREEN * rgba[j + 1] + LUMA_BLUE * rgba[j + 2]) / LUMA_SCALE,
+    );
     const value = Math.floor((rgba[j + 3] * (255 - luminance) + 127) / 255);
     ink[i] = value > NOISE_THRESHOLD ? value : 0;
   }
@@ -32,7 +40,13 @@ function areaBins(source, target) {
     } else {
       const firstWeight = first + 1 - start;
       const lastWeight = end - (stop - 1);
-      bins.push([first, stop, firstWeight, lastWeight, firstWeight + lastWeight + stop - first - 2]);
+      bins.push([
+        first,
+        stop,
+        firstWeight,
+        lastWeight,
+        firstWeight + lastWeight + stop - first - 2,
+      ]);
     }
   }
   return bins;
@@ -82,7 +96,8 @@ export function toModelInput(rgba, width, height) {
   rowBins.forEach(([first, stop, firstWeight, lastWeight, total], y) => {
     for (let x = 0; x < fitWidth; x += 1) {
       let sum =
-        firstWeight * narrowed[first * fitWidth + x] + lastWeight * narrowed[(stop - 1) * fitWidth + x];
+        firstWeight * narrowed[first * fitWidth + x] +
+        lastWeight * narrowed[(stop - 1) * fitWidth + x];
       for (let i = first + 1; i < stop - 1; i += 1) sum += narrowed[i * fitWidth + x];
       const value = sum / total;
       fitted[y * fitWidth + x] = value;

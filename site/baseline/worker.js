@@ -1,6 +1,7 @@
 // The benchmark's baseline recognizer: the same model and TF.js, preprocessing in JavaScript,
 // no Pyodide. Same message protocol as the product's worker (site/js/protocol.js).
 
+import { LABELS } from '../js/facts.js';
 import {
   loadModel,
   modelDetails,
@@ -11,7 +12,6 @@ import {
 import { toModelInput } from './preprocess.js';
 
 const STEPS = ['TF.js', 'the model'];
-const LABELS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 async function start() {
   const stepDone = progressReporter(STEPS);

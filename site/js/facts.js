@@ -14,6 +14,10 @@ export const FIELD_CENTRE = 14;
 // Ink at or below this (of 255) is paper noise or a faint anti-aliased fringe, not a stroke.
 export const NOISE_THRESHOLD = 40;
 
+// Fewer ink pixels than this fraction of the canvas is a speck, not a digit: 7 px of a 280 px
+// canvas, while a pen dot there (20 px wide) has about 300 and a 10 px dot 100.
+export const MIN_INK_FRACTION = 0.0001;
+
 // Rec. 601 luma weights of red, green and blue, per mille, as the canvas's own greyscale
 // conversions use them: luminance = (299 R + 587 G + 114 B) / 1000.
 export const LUMA_PER_MILLE = [299, 587, 114];

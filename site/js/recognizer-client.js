@@ -6,7 +6,7 @@
 
 import { deadlineMs } from './deadlines.js';
 import { MESSAGE, recognizeMessage, statusMessage } from './protocol.js';
-import { StartError, inWords, startFailureMessage } from './start-errors.js';
+import { inWords, StartError, startFailureMessage } from './start-errors.js';
 
 const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
 const UNKNOWN_STEPS = ['its files']; // until the worker has named its loading steps
@@ -105,7 +105,10 @@ export class RecognizerClient {
     const seconds = Math.round(ms / 1000);
     const error = running.length
       ? new StartError(`${inWords(running)} did not finish starting within ${seconds} s`, 'retry')
-      : new StartError(`${inWords(waitingFor)} did not finish loading within ${seconds} s`, 'connection');
+      : new StartError(
+          `${inWords(waitingFor)} did not finish loading within ${seconds} s`,
+          'connection',
+        );
     this.stop();
     this.failed(startFailureMessage(error));
   }

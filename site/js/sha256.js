@@ -21,7 +21,9 @@ const rotate = (value, bits) => (value >>> bits) | (value << (32 - bits));
 
 /** @param {ArrayBuffer | Uint8Array} data @returns {Promise<string>} */
 export async function sha256Hex(data) {
-  if (self.crypto?.subtle) return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', data)));
+  if (self.crypto?.subtle) {
+    return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', data)));
+  }
   return sha256HexInJs(data);
 }
 
@@ -63,6 +65,8 @@ export function sha256HexInJs(data) {
   }
   const digest = new Uint8Array(32);
   const out = new DataView(digest.buffer);
-  state.forEach((word, index) => out.setUint32(index * 4, word));
+  for (const [index, word] of state.entries()) {
+    out.setUint32(index * 4, word);
+  }
   return toHex(digest);
 }

@@ -49,7 +49,10 @@ export async function writeSnapshot(key, bytes) {
   ).blob();
   const cache = await caches.open(CACHE_NAME);
   await dropSnapshots(cache);
-  await cache.put(requestFor(key), new Response(packed, { headers: { 'Content-Type': 'application/gzip' } }));
+  await cache.put(
+    requestFor(key),
+    new Response(packed, { headers: { 'Content-Type': 'application/gzip' } }),
+  );
 }
 
 /** Delete every stored snapshot (a damaged one, or an older release's). */

@@ -124,7 +124,9 @@ async function verifiedFetch(url, expectedHashes) {
   const response = await fetchOk(url, `the model file ${name}`);
   const bytes = await response.arrayBuffer();
   if ((await sha256Hex(bytes)) !== expected) {
-    throw new StartError(`the model file ${name} is damaged (its checksum does not match the manifest)`);
+    throw new StartError(
+      `the model file ${name} is damaged (its checksum does not match the manifest)`,
+    );
   }
   return new Response(bytes, { status: response.status, headers: response.headers });
 }
@@ -192,7 +194,9 @@ export async function loadModel({ onTfReady = () => {}, onModelReady = () => {} 
 
   const run = (input) => {
     if (input.length !== size) throw new Error(`model input must have ${size} values`);
-    return tf.tidy(() => model.predict(tf.tensor(input, manifest.input.shape, 'float32')).dataSync());
+    return tf.tidy(() =>
+      model.predict(tf.tensor(input, manifest.input.shape, 'float32')).dataSync(),
+    );
   };
   run(new Float32Array(size)); // warm-up: the first call compiles and allocates
   onModelReady();

@@ -5,7 +5,13 @@
 
 import { watchDownloads } from './download-watch.js';
 import { sha256Hex } from './sha256.js';
-import { SNAPSHOTS_POSSIBLE, dropSnapshots, readSnapshot, snapshotKey, writeSnapshot } from './snapshot.js';
+import {
+  dropSnapshots,
+  readSnapshot,
+  SNAPSHOTS_POSSIBLE,
+  snapshotKey,
+  writeSnapshot,
+} from './snapshot.js';
 import { StartError, startFailureMessage } from './start-errors.js';
 import {
   fetchOk,
@@ -162,7 +168,10 @@ async function startPython(stepDone) {
     module = pyodide.pyimport(PAGE_MODULE);
   } catch (error) {
     if (error?.name !== 'PythonError') throw error;
-    throw new StartError(`the page's Python failed to import: ${pythonErrorSummary(error)}`, 'fault');
+    throw new StartError(
+      `the page's Python failed to import: ${pythonErrorSummary(error)}`,
+      'fault',
+    );
   }
   stepDone(STEPS[3]);
   return { pyodide, module, restored, snapshotKey: restored ? null : key };
