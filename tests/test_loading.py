@@ -263,6 +263,19 @@ def test_a_manifest_without_its_model_says_so(context: BrowserContext) -> None:
     retry_works(context, page)
 
 
+def test_a_model_with_other_labels_is_refused(context: BrowserContext) -> None:
+    """The page names output i by digits.facts.LABELS[i]; a model for other labels would
+    have its answers misnamed, so it is refused in words instead."""
+    manifest = shipped_manifest()
+    manifest["labels"] = list("ABCDEFGHIJ")
+    context.route(MANIFEST, replaced_body(json.dumps(manifest), "application/json"))
+    page = open_page(context)
+    expect_start_error(
+        page, "the model's manifest", "does not have the labels 0, 1, 2", FAULT_ADVICE
+    )
+    retry_works(context, page)
+
+
 # --- the model's checksums fail closed --------------------------------------------------------
 
 

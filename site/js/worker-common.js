@@ -3,6 +3,7 @@
 // downloads that fail in words, and the TF.js graph model, verified against its manifest,
 // behind a plain function.
 
+import { LABELS } from './facts.js';
 import { MESSAGE, resultMessage, statusMessage, stepStartingMessage } from './protocol.js';
 import { sha256Hex } from './sha256.js';
 import { StartError } from './start-errors.js';
@@ -138,6 +139,10 @@ function manifestProblem(manifest) {
     return 'has no checksums for the model files, so the model cannot be verified';
   }
   if (!Array.isArray(manifest.input?.shape)) return "does not give the model's input shape";
+  // The page names output i LABELS[i]: a model whose outputs mean something else is refused.
+  if (!Array.isArray(manifest.labels) || manifest.labels.join() !== LABELS.join()) {
+    return `does not have the labels ${LABELS.join(', ')} (its outputs would be misnamed)`;
+  }
   return null;
 }
 
