@@ -55,12 +55,13 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from app import create_app
 from benchmarks import realworld_data
 from harness.browser import launch_chromium
 from harness.drawing import pad_box, to_page, trace_with_mouse
-from harness.page import prediction_seq, shown_after, wait_ready
+from harness.page import prediction_seq, shown_after, wait_started
 from harness.recognizer import recognize_mnist, start_recognizer
 from harness.server import ensure_web_runtime, serve
 from training import handwriting
@@ -112,10 +113,12 @@ def open_page(browser, url: str) -> Page:
     page = browser.new_page(viewport=VIEWPORT)
     page.goto(url)
     try:
-        wait_ready(page)
-    except AssertionError as error:
+        started = wait_started(page)
+    except PlaywrightTimeoutError as error:
+        raise BenchmarkError("the page's recognizer did not start in time") from error
+    if started != "ready":
         status = page.get_by_test_id("status").inner_text()
-        raise BenchmarkError(f"the page's recognizer did not start: {status}") from error
+        raise BenchmarkError(f"the page's recognizer did not start: {status}")
     return page
 
 

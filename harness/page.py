@@ -23,6 +23,17 @@ def wait_error(page: Page, timeout_ms: float = READY_TIMEOUT_MS) -> None:
     )
 
 
+def wait_started(page: Page, timeout_ms: float = READY_TIMEOUT_MS) -> str:
+    """Wait until the recognizer is ready or has failed to start; return "ready" or "error".
+    For callers that report a failure at once instead of waiting out the ready timeout."""
+    page.wait_for_function(
+        """() => ['ready', 'error'].includes(
+            document.querySelector('[data-testid=prediction]')?.dataset.status)""",
+        timeout=timeout_ms,
+    )
+    return page.get_by_test_id("prediction").get_attribute("data-status")
+
+
 def prediction_seq(page: Page) -> int:
     """The number of the newest result shown (0 before any): what `shown_after` waits past."""
     return int(page.get_by_test_id("prediction").get_attribute("data-seq") or "0")
