@@ -198,9 +198,10 @@ def prepare(vendor_dir: Path, *, force: bool = False) -> None:
     lock changed) when it was built from another npm lock, or `force`; else only the page's
     Python (its wheel and the lock file), in place: quick, and the rest is never missing."""
     stamp = NODE_MODULES / ".lock-fingerprint"
-    npm_current = stamp.is_file() and stamp.read_text() == lock_fingerprint()
+    fingerprint = lock_fingerprint()
+    npm_current = stamp.is_file() and stamp.read_text() == fingerprint
     versions = _versions(vendor_dir)
-    if not force and npm_current and versions.get("lock") == lock_fingerprint()[:16]:
+    if not force and npm_current and versions.get("lock") == fingerprint[:16]:
         python = python_fingerprint()  # before the build: a change during it is seen next time
         wheel = write_page_python(vendor_dir / "pyodide")
         _write_versions(vendor_dir, {**versions, "python": python[:16]})
@@ -208,7 +209,7 @@ def prepare(vendor_dir: Path, *, force: bool = False) -> None:
         return
     if force or not npm_current:
         run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        stamp.write_text(lock_fingerprint())
+        stamp.write_text(fingerprint)
 
     staging = vendor_dir.with_name(vendor_dir.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
@@ -237,7 +238,7 @@ def prepare(vendor_dir: Path, *, force: bool = False) -> None:
     versions = {
         "pyodide": installed_version("pyodide"),
         "tfjs": installed_version("@tensorflow/tfjs-core"),
-        "lock": lock_fingerprint()[:16],
+        "lock": fingerprint[:16],
         "python": python[:16],
     }
     _write_versions(staging, versions)

@@ -4,7 +4,7 @@
 // imports this module into the page and calls its exports.
 
 const CLIENT_PATH = 'js/recognizer-client.js'; // relative to the page
-const MNIST_SIDE = 28;
+const FACTS_PATH = 'js/facts.js';
 
 /** The recognizer started by `startRecognizer` (one per page). */
 function recognizer() {
@@ -76,6 +76,7 @@ export async function recognizeImages(images) {
  * image. Returns [status, digit, probability] per image, or ['error', null, message].
  */
 export async function recognizeMnist({ images, sides, onWhite, inFlight }) {
+  const { MNIST_SIZE: MNIST_SIDE } = await import(new URL(FACTS_PATH, document.baseURI).href);
   const bytes = decodeBase64(images);
   const small = new OffscreenCanvas(MNIST_SIDE, MNIST_SIDE);
   const smallContext = small.getContext('2d');

@@ -11,6 +11,13 @@ import { RecognitionScheduler } from '../../site/js/scheduler.js';
 /** Lets the scheduler's awaits run: every resolved recognition is handled after this. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** What onFinal shows: the answer, with when the drawing was finished and the image given. */
+const final = (result, strokeEndedAt, imageChosenAt = null) => [
+  'final',
+  result,
+  { strokeEndedAt, imageChosenAt },
+];
+
 /** A scheduler with fakes around it; `calls` are the recognitions asked for, in order. */
 function harness({ ready = true } = {}) {
   const pad = { hasInk: false, onlyDots: false, drawing: false };
@@ -92,7 +99,7 @@ describe('RecognitionScheduler', () => {
 
     calls[0].resolve('answer');
     await settle();
-    assert.deepEqual(shown, [['final', 'answer', { strokeEndedAt: 1234, imageChosenAt: null }]]);
+    assert.deepEqual(shown, [final('answer', 1234)]);
     assert.equal(scheduler.pending, false);
   });
 
@@ -108,7 +115,7 @@ describe('RecognitionScheduler', () => {
 
     calls[1].resolve('fresh');
     await settle();
-    assert.deepEqual(shown, [['final', 'fresh', { strokeEndedAt: 50, imageChosenAt: null }]]);
+    assert.deepEqual(shown, [final('fresh', 50)]);
   });
 
   test('a result already computed while drawing is shown at once when the pen lifts', async () => {
@@ -118,10 +125,7 @@ describe('RecognitionScheduler', () => {
     await settle();
     lift(99);
     assert.equal(calls.length, 1, 'no second recognition of the same pixels');
-    assert.deepEqual(shown, [
-      ['live', 'early'],
-      ['final', 'early', { strokeEndedAt: 99, imageChosenAt: null }],
-    ]);
+    assert.deepEqual(shown, [['live', 'early'], final('early', 99)]);
   });
 
   test('a dot or an empty pad is not recognized', () => {
@@ -169,11 +173,7 @@ describe('RecognitionScheduler', () => {
     lift(20);
     calls[1].resolve('recovered');
     await settle();
-    assert.deepEqual(shown.at(-1), [
-      'final',
-      'recovered',
-      { strokeEndedAt: 20, imageChosenAt: null },
-    ]);
+    assert.deepEqual(shown.at(-1), final('recovered', 20));
   });
 
   test('an image: its wait is measured from when it was chosen', async () => {
@@ -185,7 +185,7 @@ describe('RecognitionScheduler', () => {
     scheduler.replaced();
     calls[0].resolve('image digit');
     await settle();
-    assert.deepEqual(shown, [['final', 'image digit', { strokeEndedAt: 8, imageChosenAt: 5 }]]);
+    assert.deepEqual(shown, [final('image digit', 8, 5)]);
   });
 
   test('an image that could not be used leaves nothing to measure', async () => {
@@ -197,7 +197,7 @@ describe('RecognitionScheduler', () => {
     lift(9);
     calls[0].resolve('drawn');
     await settle();
-    assert.deepEqual(shown, [['final', 'drawn', { strokeEndedAt: 9, imageChosenAt: null }]]);
+    assert.deepEqual(shown, [final('drawn', 9)]);
   });
 
   test('data-pending follows the pen and the recognition in flight', async () => {
@@ -227,11 +227,7 @@ describe('RecognitionScheduler before the recognizer is ready', () => {
     assert.equal(calls.length, 1);
     calls[0].resolve('late answer');
     await settle();
-    assert.deepEqual(shown.at(-1), [
-      'final',
-      'late answer',
-      { strokeEndedAt: 7, imageChosenAt: null },
-    ]);
+    assert.deepEqual(shown.at(-1), final('late answer', 7));
   });
 
   test('ready again (a restarted worker): the pixels on the pad are recognized afresh', async () => {
@@ -246,11 +242,7 @@ describe('RecognitionScheduler before the recognizer is ready', () => {
     assert.equal(calls.length, 2, 'the same pixels again, for the new worker');
     calls[1].resolve('after restart');
     await settle();
-    assert.deepEqual(shown.at(-1), [
-      'final',
-      'after restart',
-      { strokeEndedAt: 40, imageChosenAt: null },
-    ]);
+    assert.deepEqual(shown.at(-1), final('after restart', 40));
   });
 
   test('an empty pad is not recognized when the recognizer gets ready', () => {
