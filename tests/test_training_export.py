@@ -1,8 +1,10 @@
 """Smoke test of the whole model pipeline: train briefly, export, run the export in TF.js.
 
 Trains on a few hundred MNIST images for one epoch (the pipeline, not the accuracy, is under
-test), exports with `export.tfjs`, then loads the exported graph model with the site's own
-TF.js bundle in headless Chromium and checks it gives Keras's probabilities on the same inputs.
+test), for each architecture of training/model.py (the guide's CNN, and the measured
+alternative whose batch normalization the export must fold), exports with `export.tfjs`, then
+loads the exported graph model with the site's own TF.js bundle in headless Chromium and checks
+it gives Keras's probabilities on the same inputs.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from app import create_app
 from export import tfjs
 from harness.server import serve
 from training import data, mnist, train
+from training.model import ARCHITECTURES
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 MNIST_DIR = data.DEFAULT_MNIST_DIR
@@ -25,11 +28,13 @@ TEST_IMAGES = 200
 COMPARED_IMAGES = 64
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("artifacts")
+@pytest.fixture(scope="module", params=sorted(ARCHITECTURES))
+def trained(tmp_path_factory, request) -> Path:
+    out = tmp_path_factory.mktemp(f"artifacts-{request.param}")
     status = train.main(
         [
+            "--architecture",
+            request.param,
             "--data",
             str(MNIST_DIR),
             "--no-download",
@@ -56,6 +61,7 @@ def test_training_writes_model_and_metrics(trained: Path) -> None:
     assert 0.0 <= metrics["test_accuracy"] <= 1.0
     assert set(metrics["per_class_accuracy"]) <= {str(digit) for digit in range(10)}
     assert metrics["epochs"] == 1
+    assert metrics["architecture"] in {description for _, description in ARCHITECTURES.values()}
     assert metrics["augmentation"] is not None  # the shipped recipe augments by default
     uncertainty = metrics["uncertainty"]
     assert 0.3 <= uncertainty["uncertain_below"] <= 0.999
