@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from playwright.sync_api import BrowserContext, CDPSession, Page
+from playwright.sync_api import BrowserContext, CDPSession, Error, Page
 
 # The answer a dedicated worker's session gives to network emulation (its requests follow the
 # page's conditions instead, see the module docstring).
@@ -79,9 +79,14 @@ class Throttle:
     def _send(self, session_id: str, method: str, params: dict[str, Any]) -> int:
         self._next_id += 1
         message = {"id": self._next_id, "method": method, "params": params}
-        self.session.send(
-            "Target.sendMessageToTarget", {"sessionId": session_id, "message": json.dumps(message)}
-        )
+        try:
+            self.session.send(
+                "Target.sendMessageToTarget",
+                {"sessionId": session_id, "message": json.dumps(message)},
+            )
+        except Error as error:
+            if "closed" not in str(error):  # a page closed meanwhile has nothing left to slow
+                self.errors.append(f"{method}: {error}")
         return self._next_id
 
     def _attached(self, event: dict[str, Any]) -> None:
