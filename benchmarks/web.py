@@ -57,7 +57,7 @@ from app import create_app
 from harness.browser import launch_chromium
 from harness.drawing import draw_digit_with_mouse
 from harness.network import Link, throttle
-from harness.page import READY_TIMEOUT_MS, shown_after, wait_ready
+from harness.page import READY_TIMEOUT_MS, shown_after, wait_started
 from harness.server import ensure_web_runtime, serve
 from harness.snapshot import wait_snapshot_saved
 from harness.strokes import DIGIT_STROKES
@@ -96,7 +96,9 @@ def percentile(values: list[float], fraction: float) -> float:
 def ready_timing(page) -> tuple[float, dict[str, float]]:
     """Wait until the page is ready; ms from navigation to ready, and when each loading step
     finished (worker clock), from the `digit:ready` mark the page sets as it says so."""
-    wait_ready(page)
+    if wait_started(page) != "ready":  # say so at once, not after the ready timeout
+        status = page.get_by_test_id("status").inner_text()
+        raise RuntimeError(f"{page.url}: the recognizer did not start: {status}")
     mark = page.evaluate(
         "() => { const [m] = performance.getEntriesByName('digit:ready');"
         " return {at: m.startTime, steps: m.detail || {}}; }"
