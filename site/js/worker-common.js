@@ -163,7 +163,8 @@ async function readManifest() {
 
 /**
  * Load TF.js (wasm backend: SIMD, and threads when the page is cross-origin isolated; cpu as
- * the fallback) and the graph model. Returns `run(Float32Array) -> Float32Array`.
+ * the fallback) and the graph model. Returns `run(Float32Array) -> Float32Array`, whose
+ * `run.input` is the model's own input buffer: `run()` runs the model on what it holds.
  */
 export async function loadModel({ onTfReady = () => {}, onModelReady = () => {} } = {}) {
   const tf = await importModule(TFJS_URL, 'TF.js (tf.mjs)');
@@ -197,13 +198,18 @@ export async function loadModel({ onTfReady = () => {}, onModelReady = () => {} 
   }
   const size = manifest.input.shape.reduce((product, side) => product * side, 1);
 
-  const run = (input) => {
-    if (input.length !== size) throw new Error(`model input must have ${size} values`);
+  // The model's input, kept for the life of the worker: the page's Python copies its floats
+  // straight into it (one memcpy) and calls run() with no argument, so no new array is made
+  // and converted at the Python-JS boundary on each recognition (digits.recognizer).
+  const input = new Float32Array(size);
+  const run = (values = input) => {
+    if (values.length !== size) throw new Error(`model input must have ${size} values`);
     return tf.tidy(() =>
-      model.predict(tf.tensor(input, manifest.input.shape, 'float32')).dataSync(),
+      model.predict(tf.tensor(values, manifest.input.shape, 'float32')).dataSync(),
     );
   };
-  run(new Float32Array(size)); // warm-up: the first call compiles and allocates
+  run.input = input;
+  run(); // warm-up: the first call compiles and allocates
   onModelReady();
   return { run, manifest, backend, tfVersion: tf.version_core };
 }

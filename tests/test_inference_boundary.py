@@ -1,0 +1,55 @@
+"""The page's probabilities are the model's, exactly: nothing is lost crossing Python and JS.
+
+The page's Python writes the model input into the worker's own Float32Array and reads the
+model's Float32Array answer back as float32 (digits.recognizer._infer, the fast path of
+site/js/worker-common.js's `run`). This checks that path end to end against TF.js called
+directly: digits drawn as on the pad go through the page's real worker (Pyodide + TF.js), and
+the 784 floats it says the model saw are given to the same model loaded by
+site/js/worker-common.js in the page and run from JavaScript (`run(values)`, the baseline
+page's call). The ten probabilities must be identical, float for float, and the digit the
+same; under CPython the same function hands a Python model the floats as they are.
+"""
+
+from __future__ import annotations
+
+import pytest
+from digits.facts import LABELS
+from playwright.sync_api import Page
+
+from harness.recognizer import recognize_images, start_recognizer, stop_recognizer
+from tests import photos
+
+SIDE = 280
+# The model as the page loads it, run from JavaScript on given inputs (in the page's window).
+RUN_DIRECTLY = """async (inputs) => {
+    const url = new URL('js/worker-common.js', document.baseURI).href;
+    const { loadModel } = await import(url);
+    const { run } = await loadModel();
+    return inputs.map((values) => Array.from(run(new Float32Array(values))));
+}"""
+
+
+def drawing(shape: str, pen: float) -> tuple[bytes, int, int]:
+    """A digit as the pad holds it: black ink on transparency."""
+    cover = photos.coverage(shape, SIDE, SIDE, (30.0, 30.0, 220.0), pen)
+    return photos.on_transparency(cover), SIDE, SIDE
+
+
+@pytest.mark.browser
+def test_the_pages_probabilities_are_the_models_exactly(page: Page) -> None:
+    page.goto("/")
+    start_recognizer(page)
+    shapes = [("2", 20), ("5-bar", 14), ("7-crossbar", 24), ("8", 18)]
+    answers = recognize_images(page, [drawing(shape, pen) for shape, pen in shapes])
+    stop_recognizer(page)
+    results = []
+    for answer in answers:
+        assert answer["ok"], answer.get("error")
+        assert answer["result"]["status"] == "ok"
+        results.append(answer["result"])
+    direct = page.evaluate(RUN_DIRECTLY, [result["input"] for result in results])
+    for result, expected in zip(results, direct, strict=True):
+        assert result["probabilities"] == expected  # exactly, not approximately
+        assert result["digit"] == LABELS[expected.index(max(expected))]
+    # Different drawings, different answers: the comparison is not of one constant output.
+    assert len({tuple(result["probabilities"]) for result in results}) == len(results)
