@@ -7,8 +7,12 @@ Versions are pinned in `export/web/package.json` and locked in `export/web/packa
 
 - Pyodide's core runtime files are copied to `site/vendor/pyodide/`;
 - the page's Python (`py/digits`, declared by `py/pyproject.toml`) is built into a pure-Python
-  wheel beside them, and added to a copy of Pyodide's `pyodide-lock.json` with the
-  `pyodide-lock` tool: the page's worker loads it by name, and Pyodide checks its SHA-256;
+  wheel beside them, and listed in a lock file of its own (`pyodide-lock.json`: Pyodide's
+  `info` block and the wheel's entry, made by the `pyodide-lock` tool, a few hundred bytes
+  instead of Pyodide's 119 KB list of packages the page never loads): the page's worker
+  loads it by name, and Pyodide checks its SHA-256;
+- Pyodide's standard library (`python_stdlib.zip`) is trimmed to the modules the page's
+  Python and Pyodide's own start-up can import (`export.stdlib`), about half of it;
 - the TF.js parts the page uses (`export/web/tf-entry.mjs`: core, converter, wasm and cpu
   backends) are bundled by esbuild into one ES module, `site/vendor/tfjs/tf.mjs`, beside the
   wasm backend's `.wasm` files.
@@ -21,7 +25,7 @@ is downloaded from outside the package registries, even for a pure-Python wheel.
 `site/vendor/` is generated and not committed. Nothing here runs at page load: the site
 serves these files itself, never from a CDN. `is_prepared()` is false as soon as the npm lock
 or any file under `py/` changes; `prepare()` then rebuilds what is stale (only the wheel and
-the lock file when only `py/` changed).
+the lock file, and the trimmed standard library, when only `py/` changed).
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from export import stdlib
+
 ROOT = Path(__file__).resolve().parent.parent
 WEB_DIR = ROOT / "export" / "web"
 NODE_MODULES = WEB_DIR / "node_modules"
@@ -45,6 +51,7 @@ PY_DIR = ROOT / "py"  # the page's Python: py/pyproject.toml and the package py/
 # worker (site/js/worker.js) loads by.
 PAGE_PACKAGE = "digits"
 LOCK_NAME = "pyodide-lock.json"
+STDLIB_NAME = "python_stdlib.zip"
 # 1980-01-01, the earliest time a zip file holds: every build of the same sources is the same
 # wheel, byte for byte (and so has the same SHA-256, which keys the page's Python snapshot).
 SOURCE_DATE_EPOCH = "315532800"
@@ -52,7 +59,6 @@ PYODIDE_FILES = (
     "pyodide.mjs",
     "pyodide.asm.mjs",
     "pyodide.asm.wasm",
-    "python_stdlib.zip",
 )
 TFJS_WASM_FILES = (
     "tfjs-backend-wasm.wasm",
@@ -133,13 +139,16 @@ def build_wheel(out_dir: Path, py_dir: Path = PY_DIR) -> Path:
 
 
 def lock_with_wheel(lock: dict, wheel: Path, pyodide_version: str) -> dict:
-    """`lock` (a pyodide-lock.json's content) with `wheel` added by the pyodide-lock tool.
+    """The page's lock file: `lock`'s (a pyodide-lock.json's content) `info` block, which
+    Pyodide checks against its runtime, and `wheel`'s entry, made by the pyodide-lock tool.
+    The page loads no other package, so the lock lists none.
 
     pyodide-lock 0.1.2, the last release for Python 3.11, predates this lock format: its
     schema needs `info.version` (which the lock no longer holds) and refuses the `tool` fields.
     So the tool reads the lock without those, adds the wheel (its checks: the wheel's tags
     suit this Python, its dependencies are in the lock; its entry: name, version, import
-    names, SHA-256), and only that entry is added to the lock as it was.
+    names, SHA-256), and only that entry is kept. A wheel that depends on a package of
+    Pyodide's is refused: the page's lock would not list it.
     """
     from pyodide_lock import PyodideLockSpec
     from pyodide_lock.utils import add_wheels_to_spec
@@ -161,20 +170,32 @@ def lock_with_wheel(lock: dict, wheel: Path, pyodide_version: str) -> dict:
     if list(entries) != [PAGE_PACKAGE]:
         added_names = sorted(entries)
         raise SystemExit(f"error: {wheel.name} added {added_names} to the lock, not {PAGE_PACKAGE}")
-    return {**lock, "packages": dict(sorted({**lock["packages"], **entries}.items()))}
+    if entries[PAGE_PACKAGE]["depends"]:
+        depends = entries[PAGE_PACKAGE]["depends"]
+        raise SystemExit(f"error: {wheel.name} depends on {depends}: the page loads no package")
+    return {"info": lock["info"], "packages": entries}
 
 
 def write_page_python(pyodide_dir: Path, py_dir: Path = PY_DIR) -> Path:
-    """Build the page's wheel from `py_dir` into `pyodide_dir` and write the lock file that
-    lists it there (replacing any earlier wheel); return the wheel's path."""
+    """Build the page's wheel from `py_dir` into `pyodide_dir`, write the lock file that
+    lists it and the standard library trimmed to what it and Pyodide import there (replacing
+    any earlier wheel); return the wheel's path."""
     lock = json.loads((NODE_MODULES / "pyodide" / LOCK_NAME).read_text())
     with tempfile.TemporaryDirectory() as scratch:
         built = build_wheel(Path(scratch), py_dir)
         text = json.dumps(lock_with_wheel(lock, built, installed_version("pyodide")))
+        trimmed = Path(scratch) / STDLIB_NAME
+        stdlib.trimmed_stdlib(
+            NODE_MODULES / "pyodide" / STDLIB_NAME, trimmed, stdlib.page_imports(py_dir)
+        )
         wheel = pyodide_dir / built.name
         # Each file swapped in whole (a dot-name is never served meanwhile), the wheel first:
         # the lock never names a wheel that is not there yet.
-        for target, data in ((wheel, built.read_bytes()), (pyodide_dir / LOCK_NAME, text.encode())):
+        for target, data in (
+            (pyodide_dir / STDLIB_NAME, trimmed.read_bytes()),
+            (wheel, built.read_bytes()),
+            (pyodide_dir / LOCK_NAME, text.encode()),
+        ):
             partial = target.with_name(f".{target.name}.new")
             partial.write_bytes(data)
             os.replace(partial, target)
@@ -205,7 +226,7 @@ def prepare(vendor_dir: Path, *, force: bool = False) -> None:
         python = python_fingerprint()  # before the build: a change during it is seen next time
         wheel = write_page_python(vendor_dir / "pyodide")
         _write_versions(vendor_dir, {**versions, "python": python[:16]})
-        print(f"wrote {wheel}: {wheel.stat().st_size} bytes, and its {LOCK_NAME}")
+        print(f"wrote {wheel}: {wheel.stat().st_size} bytes, its {LOCK_NAME} and {STDLIB_NAME}")
         return
     if force or not npm_current:
         run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"])

@@ -28,7 +28,10 @@ import json
 import os
 import shutil
 import sys
+import zlib
 from pathlib import Path
+
+import brotli
 
 # Not the site's, yet sources an export must never replace: the page's Python, which reaches
 # the page built into a wheel.
@@ -46,7 +49,21 @@ NOT_SITE_FOLDERS = {"vendor.new"}
 PRECOMPRESSED_SUFFIXES = (".gz", ".br")
 # Written first into every export: only a folder holding it (or an empty one) is replaced.
 EXPORT_MARKER = ".site-export"
-COMPRESSIBLE = {".wasm", ".mjs", ".js", ".json", ".html", ".css", ".svg", ".bin", ".webmanifest"}
+# The zip files too: the standard library's entries are stored (export.stdlib), so it packs to
+# a fifth; a zip of deflated entries (the page's wheel) saves less than MIN_SAVING and gets none.
+COMPRESSIBLE = {
+    ".wasm",
+    ".mjs",
+    ".js",
+    ".json",
+    ".html",
+    ".css",
+    ".svg",
+    ".bin",
+    ".webmanifest",
+    ".zip",
+    ".whl",
+}
 # Not worth a second file (or a decompression) below these.
 MIN_COMPRESSIBLE_BYTES = 1024
 MIN_SAVING = 0.1
@@ -115,41 +132,33 @@ def write_precache_manifest(site_dir: Path = SITE_DIR) -> dict:
     return manifest
 
 
-def _compressors():
-    yield ".gz", lambda data: gzip.compress(data, compresslevel=9, mtime=0)
-    try:
-        import brotli  # optional: `pip install brotli` adds .br files
-    except ImportError:
-        return
-    yield ".br", lambda data: brotli.compress(data, quality=11)
+# Each precompressed copy, best compression: written once per content. Browsers take Brotli
+# over HTTPS (and on http://localhost), gzip everywhere.
+COMPRESSORS = {
+    ".gz": lambda data: gzip.compress(data, compresslevel=9, mtime=0),
+    ".br": lambda data: brotli.compress(data, quality=11),
+}
+DECOMPRESSORS = {".gz": gzip.decompress, ".br": brotli.decompress}
 
 
 def decompress(suffix: str, data: bytes) -> bytes | None:
     """The content of a precompressed copy (`suffix` ".gz" or ".br"), or None where it cannot be
-    read: corrupt, or a `.br` without the brotli module."""
+    read: corrupt."""
     try:
-        if suffix == ".gz":
-            return gzip.decompress(data)
-        if suffix == ".br":
-            import brotli
-
-            return brotli.decompress(data)
-    except Exception:  # ImportError, gzip's and zlib's errors, brotli.error: all unreadable
+        return DECOMPRESSORS[suffix](data)
+    except (OSError, EOFError, zlib.error, brotli.error):  # gzip's, zlib's and brotli's errors
         return None
-    return None
 
 
 def write_precompressed(site_dir: Path = SITE_DIR) -> int:
-    """Write `.gz` (and `.br`, where the brotli module is installed) beside each compressible
-    file that lacks a current one, so app.py and static hosts (nginx's gzip_static, ...) can
-    send fewer bytes. Returns the number of files written.
+    """Write `.gz` and `.br` beside each compressible file that lacks a current one, so app.py
+    and static hosts (nginx's gzip_static and brotli_static, ...) can send fewer bytes.
+    Returns the number of files written.
 
     Current means holding the same content, not being newer: a file deployed with an older
     timestamp (`cp -p`, `rsync -a`, `tar x`) is compressed again. A copy not shown current
-    and not rewritten (too small a saving now, or a `.br` without the brotli module) is
-    removed, so no host serves it stale.
+    and not rewritten (too small a saving now) is removed, so no host serves it stale.
     """
-    compressors = dict(_compressors())
     written = 0
     for path in site_files(site_dir).values():
         targets = {suffix: path.with_name(path.name + suffix) for suffix in PRECOMPRESSED_SUFFIXES}
@@ -160,7 +169,7 @@ def write_precompressed(site_dir: Path = SITE_DIR) -> int:
         for suffix, target in targets.items():
             if target.is_file() and decompress(suffix, target.read_bytes()) == data:
                 continue
-            packed = compressors[suffix](data) if worth_it and suffix in compressors else None
+            packed = COMPRESSORS[suffix](data) if worth_it else None
             if packed is not None and len(packed) <= (1 - MIN_SAVING) * len(data):
                 target.write_bytes(packed)
                 written += 1
@@ -208,6 +217,12 @@ def export_static(out_dir: Path, site_dir: Path = SITE_DIR, py_dir: Path = PY_DI
         target = out / url
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
+        # The site's precompressed copies too (Brotli's best takes minutes on the runtime):
+        # write_precompressed keeps each that holds the same content, and replaces the rest.
+        for suffix in PRECOMPRESSED_SUFFIXES:
+            sibling = path.with_name(path.name + suffix)
+            if sibling.is_file() and not sibling.is_symlink():
+                shutil.copy2(sibling, target.with_name(target.name + suffix))
     write_precompressed(out)
     return manifest
 

@@ -190,6 +190,33 @@ def test_precompressed_files_are_sent_to_clients_that_take_them(client, site: Pa
     assert plain.data == original.read_bytes()
 
 
+def test_brotli_is_sent_to_clients_that_take_it_and_gzip_to_the_rest(client, site: Path) -> None:
+    """The copies `export.site` writes (both, always): Brotli where the browser lists `br`
+    (Chromium does over HTTPS and http://localhost), gzip where it lists only gzip."""
+    import gzip
+
+    import brotli
+
+    from export.site import write_precompressed
+
+    original = site / "site" / "vendor" / "big.wasm"
+    original.write_bytes(b"\0asm" + bytes(range(256)) * 40)
+    write_precompressed(site / "site")
+    for accept_encoding, encoding, unpack in (
+        ("gzip, deflate, br, zstd", "br", brotli.decompress),
+        ("br", "br", brotli.decompress),
+        ("gzip, deflate", "gzip", gzip.decompress),
+    ):
+        response = client.get("/vendor/big.wasm", headers={"Accept-Encoding": accept_encoding})
+        assert response.headers["Content-Encoding"] == encoding, accept_encoding
+        assert "Accept-Encoding" in response.headers["Vary"]
+        assert response.mimetype == "application/wasm"
+        assert unpack(response.data) == original.read_bytes()
+    brotli_bytes = (site / "site" / "vendor" / "big.wasm.br").stat().st_size
+    gzip_bytes = (site / "site" / "vendor" / "big.wasm.gz").stat().st_size
+    assert brotli_bytes < gzip_bytes < original.stat().st_size
+
+
 @pytest.mark.parametrize("accept_encoding", ["", "gzip"])
 def test_a_download_the_server_never_closes_leaves_no_file_open(
     app, site: Path, accept_encoding: str

@@ -13,6 +13,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import brotli
 import pytest
 
 from export import runtime
@@ -56,24 +57,48 @@ def test_dotfiles_and_dangling_links_are_not_part_of_the_site(sources: Path) -> 
 
 
 def test_precompressed_copies_are_replaced_by_content_not_time(sources: Path) -> None:
-    """A file deployed with an older timestamp than its `.gz` (`cp -p`, `rsync -a`, `tar x`)
-    gets a new `.gz`; one that can no longer be made is removed, so no host serves it stale."""
+    """A file deployed with an older timestamp than its `.gz` and `.br` (`cp -p`, `rsync -a`,
+    `tar x`) gets new ones; one that can no longer be made is removed, so no host serves it
+    stale. Both are always written: Brotli is a dependency of the export, not an option."""
     big = sources / "site" / "big.js"
     sibling = sources / "site" / "big.js.gz"
-    assert site_export.write_precompressed(sources / "site") == 1
+    brotli_sibling = sources / "site" / "big.js.br"
+    assert site_export.write_precompressed(sources / "site") == 2
     assert gzip.decompress(sibling.read_bytes()) == big.read_bytes()
+    assert brotli.decompress(brotli_sibling.read_bytes()) == big.read_bytes()
     assert site_export.write_precompressed(sources / "site") == 0
 
     stamp = sibling.stat().st_mtime - 3600
     big.write_text("let y = 2;\n" * 600)
     os.utime(big, (stamp, stamp))
-    assert site_export.write_precompressed(sources / "site") == 1
+    assert site_export.write_precompressed(sources / "site") == 2
     assert gzip.decompress(sibling.read_bytes()) == big.read_bytes()
+    assert brotli.decompress(brotli_sibling.read_bytes()) == big.read_bytes()
 
-    big.write_bytes(os.urandom(4000))  # incompressible: no .gz is worth having
+    big.write_bytes(os.urandom(4000))  # incompressible: no copy is worth having
     os.utime(big, (stamp, stamp))
     site_export.write_precompressed(sources / "site")
     assert not sibling.exists()
+    assert not brotli_sibling.exists()
+
+
+def test_a_zip_of_stored_entries_is_precompressed_and_a_deflated_one_is_not(
+    sources: Path,
+) -> None:
+    """The standard library's zip (stored entries, export.stdlib) packs well and gets its
+    copies; a wheel (deflated entries) saves less than MIN_SAVING and gets none."""
+    pyodide_dir = sources / "site" / "vendor" / "pyodide"
+    for name, method in (
+        ("stored.zip", zipfile.ZIP_STORED),
+        ("deflated.whl", zipfile.ZIP_DEFLATED),
+    ):
+        with zipfile.ZipFile(pyodide_dir / name, "w", compression=method) as archive:
+            for index in range(4):
+                archive.writestr(f"module{index}.py", f"KEY = {os.urandom(8000).hex()!r}\n")
+    site_export.write_precompressed(sources / "site")
+    assert (pyodide_dir / "stored.zip.br").is_file()
+    assert (pyodide_dir / "stored.zip.gz").is_file()
+    assert not list(pyodide_dir.glob("deflated.whl.*"))
 
 
 def test_the_export_holds_the_site_and_its_own_marker(tmp_path: Path, sources: Path) -> None:
@@ -83,6 +108,7 @@ def test_the_export_holds_the_site_and_its_own_marker(tmp_path: Path, sources: P
     assert names == [
         site_export.EXPORT_MARKER,
         "big.js",
+        "big.js.br",
         "big.js.gz",
         "index.html",
         "model/manifest.json",
@@ -201,8 +227,9 @@ def test_the_wheel_holds_every_module_and_the_same_sources_give_the_same_bytes(
 def test_the_lock_file_lists_the_wheel_by_name_with_its_sha256(
     tmp_path: Path, page_python: Path, web_runtime: Path
 ) -> None:
-    """Pyodide's own lock file, unchanged, plus one entry: the page's package, found beside
-    the lock, with the SHA-256 Pyodide checks it against. An earlier build's wheel is gone."""
+    """A lock file of the page's own: Pyodide's `info` block, unchanged, and one entry: the
+    page's package, found beside the lock, with the SHA-256 Pyodide checks it against (none
+    of the packages the page never loads). An earlier build's wheel is gone."""
     pyodide_dir = tmp_path / "pyodide"
     pyodide_dir.mkdir()
     (pyodide_dir / "digits-0.0.9-py3-none-any.whl").write_bytes(b"an earlier release")
@@ -212,7 +239,8 @@ def test_the_lock_file_lists_the_wheel_by_name_with_its_sha256(
     original = json.loads((runtime.NODE_MODULES / "pyodide" / runtime.LOCK_NAME).read_text())
     lock = json.loads((pyodide_dir / runtime.LOCK_NAME).read_text())
     entry = lock["packages"].pop(runtime.PAGE_PACKAGE)
-    assert lock == original
+    assert lock == {"info": original["info"], "packages": {}}
+    assert len((pyodide_dir / runtime.LOCK_NAME).read_bytes()) < 1000
     assert entry["name"] == runtime.PAGE_PACKAGE
     assert entry["file_name"] == WHEEL
     assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()

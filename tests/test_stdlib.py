@@ -1,0 +1,180 @@
+"""The standard library the page ships: Pyodide's, trimmed to what the page can import
+(`export.stdlib`), and enough for the page's real Python, error paths included.
+
+The browser test serves a release whose digits.recognizer first imports, in the page's own
+Pyodide, every module of the served library and of the page's package, and checks that each
+module trimmed away is absent; and whose recognitions can be made to fail, so an exception
+raised in the page's code crosses into JavaScript as a formatted traceback (Pyodide formats it
+with `traceback`) after a warning was shown (`warnings`, `linecache`).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext
+
+from export import runtime, stdlib
+from harness.page import wait_started
+from harness.recognizer import recognize_images, start_recognizer, stop_recognizer
+from tests.page_python import PYODIDE_DIR, serve_release
+
+ORIGINAL = runtime.NODE_MODULES / "pyodide" / runtime.STDLIB_NAME
+SERVED = PYODIDE_DIR / runtime.STDLIB_NAME
+RECOGNIZER = "digits/recognizer.py"
+
+
+def names(archive: Path) -> list[str]:
+    with zipfile.ZipFile(archive) as opened:
+        return opened.namelist()
+
+
+def modules(archive: Path) -> set[str]:
+    with zipfile.ZipFile(archive) as opened:
+        return set(stdlib.module_entries(opened))
+
+
+def test_the_line_scan_finds_every_import_the_syntax_tree_holds() -> None:
+    """Modules in syntax newer than this Python are read by a line scan: on every module that
+    does parse here, it finds each module an import statement names (and maybe more)."""
+    checked = 0
+    with zipfile.ZipFile(ORIGINAL) as archive:
+        for name, (entry, package) in stdlib.module_entries(archive).items():
+            source = archive.read(entry).decode()
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                continue
+            within = name if package else name.rpartition(".")[0]
+            named = set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    named |= {alias.name for alias in node.names}
+                elif isinstance(node, ast.ImportFrom):
+                    base = stdlib._absolute(within, node.level, node.module)
+                    named |= stdlib._from_names(base, (alias.name for alias in node.names))
+            assert named <= stdlib.scanned_imports(source, within), name
+            checked += 1
+    assert checked > 500
+
+
+def test_the_served_library_is_the_trimmed_one_and_holds_the_original_bytes(
+    tmp_path: Path, web_runtime: Path
+) -> None:
+    """What the site serves is the closure of the page's Python today (computed again here,
+    and written the same byte for byte), each module as Pyodide ships it, and a good deal
+    less than Pyodide's whole library."""
+    again = tmp_path / runtime.STDLIB_NAME
+    kept = stdlib.trimmed_stdlib(ORIGINAL, again, stdlib.page_imports(runtime.PY_DIR))
+    assert again.read_bytes() == SERVED.read_bytes()
+    assert modules(SERVED) == kept
+    with zipfile.ZipFile(SERVED) as served, zipfile.ZipFile(ORIGINAL) as original:
+        for info in served.infolist():
+            if not info.is_dir():
+                assert served.read(info) == original.read(info.filename), info.filename
+                assert info.CRC == original.getinfo(info.filename).CRC
+    everything = modules(ORIGINAL)
+    assert len(kept) < 0.6 * len(everything)
+    for needed in ("site", "encodings.utf_8", "encodings.cp437", "traceback", "linecache"):
+        assert needed in kept, needed  # start-up, unpacking the wheel, error messages
+    for unused in ("sqlite3", "tomllib", "unittest", "wsgiref", "zoneinfo", "pdb"):
+        assert unused not in kept, unused
+
+
+# Appended to digits.recognizer in the release under test: runs as the page imports it.
+PROBE = '''
+
+def _probe_the_standard_library(served, trimmed_away):
+    """Import every served module; every module trimmed away must be absent. A module that
+    fails for another reason (a C module Pyodide lacks, another platform's) fails the same
+    with the whole library: only a missing module of the original library is a fault."""
+    import importlib
+    import importlib.util
+    import pkgutil
+
+    import digits
+
+    missing = []
+    page = [info.name for info in pkgutil.walk_packages(digits.__path__, "digits.")]
+    for name in [*sorted(served), *page]:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name in trimmed_away or error.name in served or name in page:
+                missing.append(f"{{name}} ({{error}})")
+        except Exception:
+            pass
+    present = []
+    for name in sorted(trimmed_away):
+        try:
+            found = importlib.util.find_spec(name)
+        except ModuleNotFoundError:  # its package is trimmed away too
+            found = None
+        if found is not None and found.origin not in ("frozen", "built-in"):
+            present.append(name)  # in the served zip though trimmed away
+    if missing or present or len(page) < 10:
+        raise ImportError(f"missing: {{missing}}; present though trimmed: {{present}}; {{page}}")
+
+
+_probe_the_standard_library({served!r}, {trimmed_away!r})
+_recognize = recognize
+
+
+def _fail_deep_in_the_page_code(width):
+    import warnings
+
+    warnings.warn(f"a probe warning at width {{width}}", stacklevel=2)
+    raise ValueError(f"a probe failure at width {{width}}")
+
+
+def recognize(pixels, width, height, run_model):
+    if (width, height) == (3, 1):
+        _fail_deep_in_the_page_code(width)
+    return _recognize(pixels, width, height, run_model)
+'''
+
+
+@pytest.fixture()
+def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
+    context = browser.new_context(base_url=base_url, service_workers="block")
+    yield context
+    context.close()
+
+
+@pytest.mark.browser
+def test_every_module_the_page_can_reach_imports_in_the_page(context: BrowserContext) -> None:
+    served = modules(SERVED)
+    trimmed_away = modules(ORIGINAL) - served
+    assert trimmed_away
+    source = (runtime.PY_DIR / RECOGNIZER).read_text()
+    probe = PROBE.format(served=sorted(served), trimmed_away=sorted(trimmed_away))
+    serve_release(context, RECOGNIZER, source + probe)
+    fetched = {}
+    context.on(
+        "response",
+        lambda response: (
+            response.url.endswith(runtime.STDLIB_NAME)
+            and fetched.setdefault("sha256", hashlib.sha256(response.body()).hexdigest())
+        ),
+    )
+    page = context.new_page()
+    page.goto("/")
+    status = wait_started(page)
+    assert status == "ready", page.get_by_test_id("status").inner_text()
+    assert fetched["sha256"] == hashlib.sha256(SERVED.read_bytes()).hexdigest()
+
+    start_recognizer(page)  # a worker of its own, on the same release
+    failed, fine = recognize_images(page, [(bytes(12), 3, 1), (bytes(16), 2, 2)])
+    stop_recognizer(page)
+    assert fine["ok"], fine
+    assert not failed["ok"]
+    error = failed["error"]
+    assert error.startswith("Traceback (most recent call last):"), error
+    assert 'digits/recognizer.py", line' in error
+    assert "in _fail_deep_in_the_page_code" in error
+    assert error.strip().endswith("ValueError: a probe failure at width 3")
