@@ -10,7 +10,7 @@ a gradient or a shadow across the page is followed.
 
 from __future__ import annotations
 
-from digits.photo.stats import percentile
+from digits.photo.stats import percentile, ranked
 
 # Background grid: about this many cells along the image's longer side.
 GRID_CELLS = 8
@@ -28,23 +28,52 @@ def cell_percentiles(
     plane: bytes, width: int, height: int, cells: int, fractions: tuple[float, ...]
 ) -> tuple[int, list[list[list[int]]]]:
     """The cell size of a grid with `cells` cells along the longer side, and one grid per
-    fraction of that percentile of each cell's values."""
+    fraction of that percentile of each cell's values (as ``stats.percentile`` takes it of
+    the sorted values: found by ``stats.ranked``, without sorting)."""
     cell = max(1, -(-max(width, height) // cells))
-    columns, rows = -(-width // cell), -(-height // cell)
     grids: list[list[list[int]]] = [[] for _ in fractions]
-    for j in range(rows):
+    for band in _cells(plane, width, height, cell):
         bands: list[list[int]] = [[] for _ in fractions]
-        y_end = min(height, (j + 1) * cell)
-        for i in range(columns):
-            x0, x1 = i * cell, min(width, (i + 1) * cell)
-            values = sorted(
-                b"".join(plane[y * width + x0 : y * width + x1] for y in range(j * cell, y_end))
-            )
-            for band, fraction in zip(bands, fractions, strict=True):
-                band.append(percentile(values, fraction))
-        for grid, band in zip(grids, bands, strict=True):
-            grid.append(band)
+        for values, pads in band:
+            count = len(values) - pads
+            ranks = [pads + min(count - 1, int(fraction * count)) for fraction in fractions]
+            for row, value in zip(bands, ranked(values, ranks), strict=True):
+                row.append(value)
+        for grid, row in zip(grids, bands, strict=True):
+            grid.append(row)
     return cell, grids
+
+
+def _cells(plane: bytes, width: int, height: int, cell: int) -> list[list[tuple[bytes, int]]]:
+    """The values of each cell of a grid of `cell` x `cell` cells (in no particular order),
+    with the number of zeros padded in: rows are padded with zeros to whole cells, cut into
+    cell-wide chunks (one C-level map), and each cell's chunks joined."""
+    columns = -(-width // cell)
+    padded_width = columns * cell
+    pad = padded_width - width
+    if pad:
+        padding = bytes(pad)
+        plane = padding.join(plane[y * width : (y + 1) * width] for y in range(height)) + padding
+    band_size = cell * padded_width
+    grid = []
+    for start in range(0, height * padded_width, band_size):
+        band = plane[start : start + band_size]
+        chunks = list(
+            map(band.__getitem__, map(slice, range(0, len(band), cell), _ends(band, cell)))
+        )
+        rows = len(band) // padded_width
+        grid.append(
+            [
+                (b"".join(chunks[i::columns]), pad * rows if i == columns - 1 else 0)
+                for i in range(columns)
+            ]
+        )
+    return grid
+
+
+def _ends(values: bytes, size: int) -> range:
+    """The end of each `size`-byte chunk of `values`."""
+    return range(size, len(values) + size, size)
 
 
 def without_ink_cells(
@@ -128,12 +157,17 @@ def _interpolate(
         high = min(low + 1, count - 1)
         return low, high, at - low
 
-    columns = [weights(x, len(grid[0])) for x in points_x]
+    columns = [(a, b, 1 - fx, fx) for a, b, fx in (weights(x, len(grid[0])) for x in points_x)]
+    across: dict[int, list[float]] = {}  # each grid row interpolated across, once
     out = []
     for y in points_y:
         top, bottom, fy = weights(y, len(grid))
-        above, below = grid[top], grid[bottom]
-        row = [(above[a] * (1 - fx) + above[b] * fx) for a, b, fx in columns]
-        low_row = [(below[a] * (1 - fx) + below[b] * fx) for a, b, fx in columns]
-        out.append([round(u * (1 - fy) + v * fy) for u, v in zip(row, low_row, strict=True)])
+        for index in (top, bottom):
+            if index not in across:
+                values = grid[index]
+                across[index] = [values[a] * gx + values[b] * fx for a, b, gx, fx in columns]
+        gy = 1 - fy
+        out.append(
+            [round(u * gy + v * fy) for u, v in zip(across[top], across[bottom], strict=True)]
+        )
     return out

@@ -56,7 +56,7 @@ def clean_ink(
             work[work_width - 1 :: work_width],
         )
     )
-    light_border = sum(1 for value in border if value > threshold)
+    light_border = len(border.translate(None, bytes(range(threshold + 1))))
     dark_ink = 2 * light_border >= len(border)
     border_ink = len(border) - light_border if dark_ink else light_border
     if border_ink > CLEAN_MAX_BORDER_INK * len(border):

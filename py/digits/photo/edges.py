@@ -29,6 +29,8 @@ EDGE_TOLERANCE_FRACTION = 0.01
 EDGE_CANDIDATES = 48
 # Beyond the fitted edge, this many more pixels are cleared: the edge's own blur.
 EDGE_MARGIN = 1
+# Points measured against a candidate line at a time (see edge_line).
+_CHUNK = 32
 
 
 def edge_line(depths: list[int], across: int) -> tuple[float, float] | None:
@@ -44,17 +46,32 @@ def edge_line(depths: list[int], across: int) -> tuple[float, float] | None:
     if len(points) < max(2, needed):
         return None
     tolerance = EDGE_TOLERANCE + EDGE_TOLERANCE_FRACTION * across
+    low = -tolerance
     half = len(points) // 2
     best: list[tuple[int, int]] = []
+    tried = set()
+    # Points in chunks, with how many follow each chunk: a line that can no longer beat the
+    # best so far is dropped before it has been measured against every point.
+    chunks = [points[start : start + _CHUNK] for start in range(0, len(points), _CHUNK)]
+    following = [max(0, len(points) - start - _CHUNK) for start in range(0, len(points), _CHUNK)]
     for k in range(min(EDGE_CANDIDATES, half)):
-        (i0, d0), (i1, d1) = (
-            points[k * half // EDGE_CANDIDATES],
-            points[k * half // EDGE_CANDIDATES + half],
-        )
+        first = k * half // EDGE_CANDIDATES
+        if first in tried:  # the same pair again: the same line, which cannot beat itself
+            continue
+        tried.add(first)
+        (i0, d0), (i1, d1) = points[first], points[first + half]
         slope = (d1 - d0) / (i1 - i0)
-        near = [(i, d) for i, d in points if abs(d - d0 - slope * (i - i0)) <= tolerance]
-        if len(near) > len(best):
-            best = near
+        near: list[tuple[int, int]] = []
+        for chunk, after in zip(chunks, following, strict=True):
+            # -tolerance <= x <= tolerance is abs(x) <= tolerance, without a call per point
+            near += [(i, d) for i, d in chunk if low <= d - d0 - slope * (i - i0) <= tolerance]
+            if len(near) + after <= len(best):
+                break
+        else:
+            if len(near) > len(best):
+                best = near
+                if len(best) == len(points):  # no later line can have more
+                    break
     if len(best) < needed:
         return None
     count = len(best)

@@ -7,7 +7,6 @@ it has at most ``WORK_PIXELS`` pixels, which also averages out pixel noise.
 
 from __future__ import annotations
 
-from functools import cache
 from itertools import compress
 
 from digits.facts import LUMA_256THS
@@ -19,33 +18,47 @@ WORK_PIXELS = 80_000
 _CHANNELS = 4
 
 
-@cache
-def _luma_tables() -> tuple[tuple[bytes, bytes], ...]:
-    """Per colour channel: the low and high byte of weight * value, for 16-bit lanes."""
-    return tuple(
-        (
-            bytes(weight * v & MAX_LEVEL for v in range(256)),
-            bytes(weight * v >> 8 for v in range(256)),
-        )
-        for weight in LUMA_256THS
-    )
+# Luma weights (1/256ths) as multipliers of 32-bit lanes holding R at bit 0 and B at bit 16,
+# or G at bit 0: the weighted sum lands in the lane's upper 16 bits (see luminance).
+_RED, _GREEN, _BLUE = LUMA_256THS
+_RED_BLUE_WEIGHTS = _BLUE + (_RED << 16)
+_GREEN_WEIGHT = _GREEN << 16
+_LANE = 32
+
+
+def lane_ones(count: int, bits: int) -> int:
+    """The integer with a 1 at the bottom of each of `count` lanes of `bits` bits (built by
+    doubling: a few shifts and ORs, not a pass per lane)."""
+    result, placed, block, size = 0, 0, 1, 1
+    while count:
+        if count & 1:
+            result |= block << (bits * placed)
+            placed += size
+        count >>= 1
+        if count:
+            block |= block << (bits * size)
+            size *= 2
+    return result
 
 
 def luminance(data: bytes, pixels: int) -> bytes:
     """Luma of each RGBA pixel, (77 R + 150 G + 29 B + 128) >> 8, ignoring alpha.
 
-    The weights are ``facts.LUMA_256THS``, the Rec. 601 ones in 1/256ths. The three weighted
-    channels are added as one big integer of 16-bit lanes (the sums stay below 65,536, so
-    lanes never carry into each other): the work is in C, not per pixel.
+    The weights are ``facts.LUMA_256THS``, the Rec. 601 ones in 1/256ths. The pixels are one
+    big integer of 32-bit lanes (R, G, B, A bytes); masked to R and B, times B's weight plus
+    R's shifted by 16, each lane's bits 16-31 hold 77 R + 29 B, and G masked and times 150
+    shifted by 16 adds its share there (with the rounding half, at most 65,408: no carry
+    out; what spills below bit 16 or into the next lane's low half never reaches bit 16).
+    Byte 3 of each lane is then the luma. A handful of big-integer operations, all in C.
     """
-    total = int.from_bytes(b"\x80\x00" * pixels, "little")  # the rounding half
-    spread = bytearray(2 * pixels)
-    for channel, (low, high) in enumerate(_luma_tables()):
-        values = data[channel::_CHANNELS]
-        spread[0::2] = values.translate(low)
-        spread[1::2] = values.translate(high)
-        total += int.from_bytes(spread, "little")
-    return total.to_bytes(2 * pixels, "little")[1::2]
+    ones = lane_ones(pixels, _LANE)
+    lanes = int.from_bytes(data, "little")
+    total = (lanes & ones * 0x00FF00FF) * _RED_BLUE_WEIGHTS
+    total += (lanes >> 8 & ones * MAX_LEVEL) * _GREEN_WEIGHT
+    total += ones << 23  # the rounding half: 128 at bit 16
+    return total.to_bytes(_CHANNELS * pixels + _CHANNELS, "little")[
+        3 : _CHANNELS * pixels : _CHANNELS
+    ]
 
 
 def filled_luminance(data: bytes, alpha: bytes) -> bytes:
@@ -77,25 +90,29 @@ def analysis_plane(plane: bytes, width: int, height: int) -> tuple[bytes, int, i
 def _box_downsample(plane: bytes, width: int, height: int, factor: int) -> bytes:
     """Average `factor` x `factor` blocks (factor a power of two up to 16), in C.
 
-    Rows of 16-bit lanes are added vertically as big integers, then horizontally by adding
-    the integer shifted by whole lanes; shifting by log2(factor**2) bits divides, and every
-    `factor`-th lane's low byte is the average. Leftover edge rows and columns are dropped.
+    The plane is one big integer of 16-bit lanes: adding it to itself shifted by 1, 2, 4...
+    rows, then by 1, 2, 4... lanes, leaves in the lane of each block's top-left pixel the
+    block's sum (at most 256 x 255: no carry between lanes); with the rounding half added,
+    shifting by log2(factor**2) bits divides, and that lane's low byte is the average.
+    Leftover edge rows and columns are dropped.
     """
     out_width, out_height = width // factor, height // factor
     spread = bytearray(2 * width * height)
     spread[0::2] = plane
-    view = memoryview(spread)
+    total = int.from_bytes(spread, "little")
+    row_bits = 16 * width
+    step = 1
+    while step < factor:
+        total += total >> (row_bits * step)
+        step *= 2
+    step = 1
+    while step < factor:
+        total += total >> (16 * step)
+        step *= 2
+    total += lane_ones(width * height, 16) * ((factor * factor) // 2)
+    sums = (total >> (2 * (factor.bit_length() - 1))).to_bytes(2 * width * height + 2, "little")
     row_bytes = 2 * width
-    shift = 2 * (factor.bit_length() - 1)
-    rounding = int.from_bytes(((factor * factor) // 2).to_bytes(2, "little") * width, "little")
-    rows = []
-    for y in range(out_height):
-        start = y * factor * row_bytes
-        total = sum(
-            int.from_bytes(view[start + k * row_bytes : start + (k + 1) * row_bytes], "little")
-            for k in range(factor)
-        )
-        total = sum(total >> (16 * k) for k in range(factor)) + rounding
-        row = (total >> shift).to_bytes(row_bytes + 2, "little")
-        rows.append(row[0 : 2 * factor * out_width : 2 * factor])
-    return b"".join(rows)
+    return b"".join(
+        sums[start : start + 2 * factor * out_width : 2 * factor]
+        for start in range(0, out_height * factor * row_bytes, factor * row_bytes)
+    )

@@ -8,12 +8,18 @@ board.
 
 from __future__ import annotations
 
+from operator import mul
+
 from digits.photo.background import per_block
 from digits.photo.relative import map_blocks
 from digits.photo.stats import histogram
 
 # Residuals within this many levels of a cell's median are paper texture, not polarity cues.
 POLARITY_DEADBAND = 12
+# Signed residuals (128 + luminance - median) below this weigh as dark, above the other as
+# light, by their distance from it; those between weigh nothing.
+_DARK_TAIL, _LIGHT_TAIL = 128 - POLARITY_DEADBAND, 128 + POLARITY_DEADBAND
+_DEADBAND = bytes(range(_DARK_TAIL, _LIGHT_TAIL + 1))
 
 
 def ink_kinds(
@@ -22,12 +28,9 @@ def ink_kinds(
     """("dark", "light") when the ink is darker than the paper, else ("light", "dark"): the
     likelier polarity first, the other for a second look."""
     medians = per_block(median_grid, cell, width, height)
-    residual = histogram(map_blocks(plane, width, height, medians, "signed"))
-    dark = sum(
-        (128 - POLARITY_DEADBAND - v) * n for v, n in enumerate(residual[: 128 - POLARITY_DEADBAND])
-    )
-    light = sum(
-        (v - 128 - POLARITY_DEADBAND) * n
-        for v, n in enumerate(residual[129 + POLARITY_DEADBAND :], start=129 + POLARITY_DEADBAND)
-    )
+    # Only the residuals beyond the deadband weigh: the others are deleted before counting.
+    signed = map_blocks(plane, width, height, medians, "signed")
+    residual = histogram(signed.translate(None, _DEADBAND))
+    dark = sum(map(mul, range(_DARK_TAIL, 0, -1), residual[:_DARK_TAIL]))
+    light = sum(map(mul, range(1, 256 - _LIGHT_TAIL), residual[_LIGHT_TAIL + 1 :]))
     return ("dark", "light") if dark >= light else ("light", "dark")
