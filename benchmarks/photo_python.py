@@ -15,7 +15,9 @@ slower than CPython; ``benchmarks.web`` measures it in the page.
 Printed: the median over ``--runs`` of each photo's time, then the median and mean of those
 over the photos; per step, the mean per photo of each step's own time (its callees' time
 excluded), from a separate pass with timing wrappers (so the totals there are a little
-higher); with ``--profile``, cProfile's top functions over one pass. Times are wall-clock,
+higher); with ``--profile``, cProfile's top functions over one pass. Another version of
+``digits`` put first on the path (``PYTHONPATH=DIR``) is timed the same way (the steps it
+does not have are left out). Times are wall-clock,
 or with ``--cpu`` the process's CPU time: on a machine shared with other work, wall-clock
 times include the time other processes hold the CPU.
 """
@@ -53,6 +55,7 @@ clock = time.perf_counter
 # ``preprocess``'s helpers.
 PHOTO_STEPS = (
     "luminance",
+    "luminance_planes",
     "filled_luminance",
     "analysis_plane",
     "clean_ink",
@@ -145,7 +148,9 @@ class StepTimer:
     def __enter__(self) -> StepTimer:
         for module, names in ((photo, PHOTO_STEPS), (preprocess, PREPROCESS_STEPS)):
             for name in names:
-                original = getattr(module, name)
+                original = getattr(module, name, None)
+                if original is None:  # another version of the code, without this step
+                    continue
                 self._originals.append((module, name, original))
                 setattr(module, name, self._wrap(name, original))
         return self

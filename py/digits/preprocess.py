@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import sys
 from array import array
+from collections.abc import Callable
 from itertools import compress
 
 from digits import facts, photo
@@ -251,12 +252,16 @@ def _visible_luminance(data: bytes, alpha: bytes) -> float:
 
 
 def _photo_ink(
-    luminance: bytes, width: int, height: int
+    luminance: bytes | Callable[[], bytes],
+    width: int,
+    height: int,
+    analysed: tuple[bytes, int, int] | None = None,
 ) -> tuple[bytes, tuple[int, int, int, int], int] | None:
-    """The photo path's ink (``digits.photo``) of a luminance plane, cropped, with its box and
-    the number of pixels of the plane it was found in (the image's, or fewer at the analysis
+    """The photo path's ink (``digits.photo``) of a luminance plane (or the function that
+    makes it, with the plane at the analysis resolution), cropped, with its box and the
+    number of pixels of the plane it was found in (the image's, or fewer at the analysis
     resolution)."""
-    found = photo.ink(luminance, width, height)
+    found = photo.ink(luminance, width, height, analysed)
     if found is None:
         return None
     plane, plane_width, plane_height = found
@@ -305,7 +310,8 @@ def _find_ink(
     alpha = data[_ALPHA::_CHANNELS]
     if alpha != _OPAQUE * (width * height):
         return _transparent_ink(data, alpha, width, height)
-    return _photo_ink(photo.luminance(data, width * height), width, height)
+    plane, analysed = photo.luminance_planes(data, width, height)
+    return _photo_ink(plane, width, height, analysed)
 
 
 def to_model_input(rgba: bytes | bytearray | memoryview, width: int, height: int) -> list[float]:

@@ -50,6 +50,8 @@ Pure standard-library Python (it runs under Pyodide), kept to tens of millisecon
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from digits.facts import FIT_SIZE
 from digits.photo.background import (
     BACKGROUND_PERCENTILE,
@@ -61,26 +63,42 @@ from digits.photo.background import (
 from digits.photo.clean import clean_ink
 from digits.photo.components import clear, digit_pieces, strong_sizes, with_fringes
 from digits.photo.edges import without_surroundings, without_table
-from digits.photo.luminance import analysis_plane, filled_luminance, luminance
+from digits.photo.luminance import (
+    analysis_plane,
+    filled_luminance,
+    luminance,
+    luminance_planes,
+)
 from digits.photo.polarity import ink_kinds
 from digits.photo.relative import map_blocks
 from digits.photo.second_look import flattened, looks_like_writing
 from digits.photo.threshold import strokes
 from digits.planes import DENOISE, bounding_box, crop
 
-__all__ = ["filled_luminance", "ink", "ink_map", "luminance"]
+__all__ = ["filled_luminance", "ink", "ink_map", "luminance", "luminance_planes"]
 
 # A digit whose longer side is below this many pixels at the analysis resolution is
 # analysed again at full resolution (twice MNIST's 20 px fit: fitted down, never up).
 REFINE_BELOW = 2 * FIT_SIZE
 
 
-def ink(plane: bytes, width: int, height: int) -> tuple[bytes, int, int] | None:
+def ink(
+    plane: bytes | Callable[[], bytes],
+    width: int,
+    height: int,
+    analysed: tuple[bytes, int, int] | None = None,
+) -> tuple[bytes, int, int] | None:
     """The ink of a luminance plane (steps 1-8 above) with its width and height: the full
     plane's for a clean image or a refined small digit, else the analysis resolution's. None
-    when there is nothing to recognize."""
-    analysed = analysis_plane(plane, width, height)
-    clean = clean_ink(plane, width, height, analysed)
+    when there is nothing to recognize.
+
+    `plane` may be a function that makes the plane (``luminance_planes``: only a clean image
+    or a small digit needs it), given with the plane at the analysis resolution.
+    """
+    full = plane if callable(plane) else lambda: plane
+    if analysed is None:
+        analysed = analysis_plane(full(), width, height)
+    clean = clean_ink(full, width, height, analysed)
     if clean is not None:  # a scan or export: the plain normalization, at full resolution
         return clean.translate(DENOISE), width, height
     work, work_width, work_height = analysed
@@ -102,7 +120,7 @@ def ink(plane: bytes, width: int, height: int) -> tuple[bytes, int, int] | None:
         min(height, (bottom + extent) * factor),
     )
     crop_width, crop_height = around[2] - around[0], around[3] - around[1]
-    refined = ink_map(crop(plane, width, around), crop_width, crop_height)
+    refined = ink_map(crop(full(), width, around), crop_width, crop_height)
     if refined is None:
         return found, work_width, work_height
     return refined, crop_width, crop_height

@@ -8,6 +8,8 @@ contrast alone, the plain normalization of the baseline page, less specks (step 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from digits.photo.components import Runs, digit_pieces, with_fringes
 from digits.photo.stats import histogram, histogram_percentile, otsu
 from digits.planes import DENOISE, MAX_LEVEL
@@ -35,7 +37,7 @@ CLEAN_PAPER_FLOOR = 0.005
 
 
 def clean_ink(
-    plane: bytes, width: int, height: int, analysed: tuple[bytes, int, int]
+    plane: Callable[[], bytes], width: int, height: int, analysed: tuple[bytes, int, int]
 ) -> bytes | None:
     """Ink of a clean image by contrast alone (0 at the paper's level, 255 at the ink's), or
     None when the image is not clean (see the CLEAN_ constants) and needs the photo path.
@@ -89,7 +91,7 @@ def clean_ink(
         table = bytes(min(MAX_LEVEL, max(0, (floor - v) * MAX_LEVEL // span)) for v in range(256))
     else:
         table = bytes(min(MAX_LEVEL, max(0, (v - floor) * MAX_LEVEL // span)) for v in range(256))
-    return _without_specks(plane.translate(table), width, height)
+    return _without_specks(plane().translate(table), width, height)
 
 
 def _without_specks(ink: bytes, width: int, height: int) -> bytes | None:

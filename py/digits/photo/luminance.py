@@ -7,6 +7,7 @@ it has at most ``WORK_PIXELS`` pixels, which also averages out pixel noise.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import compress
 
 from digits.facts import LUMA_256THS
@@ -44,21 +45,61 @@ def lane_ones(count: int, bits: int) -> int:
 def luminance(data: bytes, pixels: int) -> bytes:
     """Luma of each RGBA pixel, (77 R + 150 G + 29 B + 128) >> 8, ignoring alpha.
 
-    The weights are ``facts.LUMA_256THS``, the Rec. 601 ones in 1/256ths. The pixels are one
-    big integer of 32-bit lanes (R, G, B, A bytes); masked to R and B, times B's weight plus
-    R's shifted by 16, each lane's bits 16-31 hold 77 R + 29 B, and G masked and times 150
-    shifted by 16 adds its share there (with the rounding half, at most 65,408: no carry
-    out; what spills below bit 16 or into the next lane's low half never reaches bit 16).
-    Byte 3 of each lane is then the luma. A handful of big-integer operations, all in C.
+    The weights are ``facts.LUMA_256THS``, the Rec. 601 ones in 1/256ths. See ``_luma_lanes``
+    for how they are applied: a handful of big-integer operations, all in C.
+    """
+    return _luma_bytes(_luma_lanes(data, pixels)[0], pixels)
+
+
+def _luma_lanes(data: bytes, pixels: int) -> tuple[int, int]:
+    """The pixels' luma as one big integer of 32-bit lanes, luma in each lane's byte 3 (its
+    bytes 0-2 are scratch), with ``lane_ones(pixels, 32)``.
+
+    The pixels are one big integer of 32-bit lanes (R, G, B, A bytes); masked to R and B,
+    times B's weight plus R's shifted by 16, each lane's bits 16-31 hold 77 R + 29 B, and G
+    masked and times 150 shifted by 16 adds its share there (with the rounding half, at most
+    65,408: no carry out; what spills below bit 16, or from the lane below, stays under
+    27,031 and never reaches bit 16).
     """
     ones = lane_ones(pixels, _LANE)
     lanes = int.from_bytes(data, "little")
     total = (lanes & ones * 0x00FF00FF) * _RED_BLUE_WEIGHTS
     total += (lanes >> 8 & ones * MAX_LEVEL) * _GREEN_WEIGHT
     total += ones << 23  # the rounding half: 128 at bit 16
-    return total.to_bytes(_CHANNELS * pixels + _CHANNELS, "little")[
-        3 : _CHANNELS * pixels : _CHANNELS
-    ]
+    return total, ones
+
+
+def _luma_bytes(total: int, pixels: int) -> bytes:
+    """The luma bytes of ``_luma_lanes``'s integer."""
+    size = _CHANNELS * pixels
+    return total.to_bytes(size + _CHANNELS, "little")[3:size:_CHANNELS]
+
+
+def luminance_planes(
+    data: bytes, width: int, height: int
+) -> tuple[Callable[[], bytes], tuple[bytes, int, int]]:
+    """The luminance of RGBA `data` at full resolution, made when first asked for (the photo
+    path needs it only for a clean image or a small digit), and at the analysis resolution
+    (as ``analysis_plane`` makes it from the full one, but box-averaged straight from the
+    lanes of ``_luma_lanes``: no full-resolution plane made and read back)."""
+    pixels = width * height
+    total, ones = _luma_lanes(data, pixels)
+    made: list[bytes] = []
+
+    def plane() -> bytes:
+        if not made:
+            made.append(_luma_bytes(total, pixels))
+        return made[0]
+
+    factor = _factor(width, height)
+    if factor == 1:
+        return plane, (plane(), width, height)
+    lumas = (total >> 24) & ones * MAX_LEVEL  # each lane's luma, alone in its low byte
+    return plane, (
+        _lanes_average(lumas, ones, _LANE, width, height, factor),
+        width // factor,
+        height // factor,
+    )
 
 
 def filled_luminance(data: bytes, alpha: bytes) -> bytes:
@@ -75,44 +116,60 @@ def filled_luminance(data: bytes, alpha: bytes) -> bytes:
 
 def analysis_plane(plane: bytes, width: int, height: int) -> tuple[bytes, int, int]:
     """The luminance plane at the analysis resolution (box-averaged by a power of two)."""
-    factor = 1
-    while (width // factor) * (height // factor) > WORK_PIXELS and factor < 16:
-        factor *= 2
-    if factor == 1 or width < factor or height < factor:
+    factor = _factor(width, height)
+    if factor == 1:
         return plane, width, height
+    spread = bytearray(2 * width * height)
+    spread[0::2] = plane
     return (
-        _box_downsample(plane, width, height, factor),
+        _lanes_average(
+            int.from_bytes(spread, "little"),
+            lane_ones(width * height, 16),
+            16,
+            width,
+            height,
+            factor,
+        ),
         width // factor,
         height // factor,
     )
 
 
-def _box_downsample(plane: bytes, width: int, height: int, factor: int) -> bytes:
-    """Average `factor` x `factor` blocks (factor a power of two up to 16), in C.
+def _factor(width: int, height: int) -> int:
+    """The power of two the analysis resolution divides the image by (1: none)."""
+    factor = 1
+    while (width // factor) * (height // factor) > WORK_PIXELS and factor < 16:
+        factor *= 2
+    return 1 if width < factor or height < factor else factor
 
-    The plane is one big integer of 16-bit lanes: adding it to itself shifted by 1, 2, 4...
-    rows, then by 1, 2, 4... lanes, leaves in the lane of each block's top-left pixel the
-    block's sum (at most 256 x 255: no carry between lanes); with the rounding half added,
-    shifting by log2(factor**2) bits divides, and that lane's low byte is the average.
-    Leftover edge rows and columns are dropped.
+
+def _lanes_average(total: int, ones: int, lane: int, width: int, height: int, factor: int) -> bytes:
+    """Average `factor` x `factor` blocks (factor a power of two up to 16) of a plane held
+    as one big integer of `lane`-bit lanes (16 or 32) with its values in their low bytes;
+    `ones` has a 1 at the bottom of each lane.
+
+    Adding the integer to itself shifted by 1, 2, 4... rows, then by 1, 2, 4... lanes, leaves
+    in the lane of each block's top-left pixel the block's sum (at most 256 x 255: no carry
+    between lanes); with the rounding half added, shifting by log2(factor**2) bits divides,
+    and that lane's low byte is the average. Leftover edge rows and columns are dropped.
     """
     out_width, out_height = width // factor, height // factor
-    spread = bytearray(2 * width * height)
-    spread[0::2] = plane
-    total = int.from_bytes(spread, "little")
-    row_bits = 16 * width
+    row_bits = lane * width
     step = 1
     while step < factor:
         total += total >> (row_bits * step)
         step *= 2
     step = 1
     while step < factor:
-        total += total >> (16 * step)
+        total += total >> (lane * step)
         step *= 2
-    total += lane_ones(width * height, 16) * ((factor * factor) // 2)
-    sums = (total >> (2 * (factor.bit_length() - 1))).to_bytes(2 * width * height + 2, "little")
-    row_bytes = 2 * width
+    total += ones * ((factor * factor) // 2)
+    size = lane // 8
+    sums = (total >> (2 * (factor.bit_length() - 1))).to_bytes(
+        size * (width * height + 1), "little"
+    )
+    row_bytes = size * width
     return b"".join(
-        sums[start : start + 2 * factor * out_width : 2 * factor]
+        sums[start : start + size * factor * out_width : size * factor]
         for start in range(0, out_height * factor * row_bytes, factor * row_bytes)
     )
