@@ -20,10 +20,11 @@ _CHANNELS = 4
 
 
 # Luma weights (1/256ths) as multipliers of 32-bit lanes holding R at bit 0 and B at bit 16,
-# or G at bit 0: the weighted sum lands in the lane's upper 16 bits (see luminance).
+# or G at bit 8 (and A at 24): the weighted sum lands in the lane's upper 16 bits
+# (see _luma_lanes).
 _RED, _GREEN, _BLUE = LUMA_256THS
 _RED_BLUE_WEIGHTS = _BLUE + (_RED << 16)
-_GREEN_WEIGHT = _GREEN << 16
+_GREEN_WEIGHT = _GREEN << 8
 _LANE = 32
 
 
@@ -56,15 +57,16 @@ def _luma_lanes(data: bytes, pixels: int) -> tuple[int, int]:
     bytes 0-2 are scratch), with ``lane_ones(pixels, 32)``.
 
     The pixels are one big integer of 32-bit lanes (R, G, B, A bytes); masked to R and B,
-    times B's weight plus R's shifted by 16, each lane's bits 16-31 hold 77 R + 29 B, and G
-    masked and times 150 shifted by 16 adds its share there (with the rounding half, at most
-    65,408: no carry out; what spills below bit 16, or from the lane below, stays under
-    27,031 and never reaches bit 16).
+    times B's weight plus R's shifted by 16, each lane's bits 16-31 hold 77 R + 29 B; the
+    rest (G at bit 8, A at bit 24) times 150 shifted by 8 adds 150 G there (with the rounding
+    half, at most 65,408: no carry out) and 150 A at the next lane's bit 0. What lands below
+    bit 16 (29 R, and from the lane below 77 B and 150 A) stays under 65,281: it never
+    carries into bit 16.
     """
     ones = lane_ones(pixels, _LANE)
     lanes = int.from_bytes(data, "little")
-    total = (lanes & ones * 0x00FF00FF) * _RED_BLUE_WEIGHTS
-    total += (lanes >> 8 & ones * MAX_LEVEL) * _GREEN_WEIGHT
+    red_blue = lanes & ones * 0x00FF00FF
+    total = red_blue * _RED_BLUE_WEIGHTS + (lanes - red_blue) * _GREEN_WEIGHT
     total += ones << 23  # the rounding half: 128 at bit 16
     return total, ones
 
