@@ -1,7 +1,8 @@
 """Serve the static site locally: `python app.py [--host 127.0.0.1] [--port 5000]`.
 
-A deliberately tiny Flask app. It serves `site/`: exactly the files the offline list names
-(`export.site.site_file` decides for both), the page's Python among them as the wheel that
+A deliberately tiny Flask app. It serves `site/`: exactly the files `export.site.site_file`
+names (the offline list holds those of them the page runs), each as its Brotli or gzip copy
+where the browser takes one, the page's Python among them as the wheel that
 `python -m export.runtime` builds from `py/` (rebuilt here on start when `py/` changed). It
 never runs inference: the digit is recognized in the browser, and nothing the user draws is
 sent here.

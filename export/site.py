@@ -4,11 +4,11 @@
     python -m export.site --out dist/site --zip  # + a self-contained static copy (and .zip)
 
 `site/precache-manifest.js` lists every file the page needs (app shell, Pyodide with its lock
-file and the page's Python wheel, TF.js, the model) with its SHA-256, and a version made of the
-model's version and a hash of all of them. The service worker (`site/sw.js`) imports it: a new
-version means a new cache, filled and verified completely before it is used, so a release is
-never mixed with the one before. app.py and the tests rewrite it on start, so it never goes
-stale while developing.
+file, standard library and the page's Python wheel, TF.js, the model), and no other, with its
+SHA-256, and a version made of the model's version and a hash of all of them. The service
+worker (`site/sw.js`) imports it: a new version means a new cache, filled and verified
+completely before it is used, so a release is never mixed with the one before. app.py and
+the tests rewrite it on start, so it never goes stale while developing.
 
 The static export holds `site/` (the page's Python is in it, as the wheel that
 `python -m export.runtime` writes to `site/vendor/pyodide/`), needs no build step on the host
@@ -41,9 +41,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE_DIR = ROOT / "site"
 MANIFEST_NAME = "precache-manifest.js"
 SERVICE_WORKER_NAME = "sw.js"
-# Served but not precached: the worker script and its manifest (the browser checks them for
-# updates itself).
-NOT_PRECACHED = {MANIFEST_NAME, SERVICE_WORKER_NAME}
+# Served but not precached, so a first visit downloads only what the page runs
+# (tests/test_precache.py compares the list with a cold visit's downloads): the service
+# worker's script and its manifest (the browser checks them for updates itself); the model's
+# training metrics and the runtime's version stamp (read by tools, never by the page).
+NOT_PRECACHED = {MANIFEST_NAME, SERVICE_WORKER_NAME, "model/metrics.json", "vendor/versions.json"}
+# Folders the same: the benchmark's baseline recognizer (`?recognizer=baseline`, online only).
+NOT_PRECACHED_FOLDERS = {"baseline"}
 # export.runtime's half-written runtime, until it replaces vendor/.
 NOT_SITE_FOLDERS = {"vendor.new"}
 PRECOMPRESSED_SUFFIXES = (".gz", ".br")
@@ -105,7 +109,7 @@ def precache_manifest(site_dir: Path = SITE_DIR) -> dict:
     entries = [
         {"url": url, "sha256": sha256(path), "bytes": path.stat().st_size}
         for url, path in site_files(site_dir).items()
-        if url not in NOT_PRECACHED
+        if url not in NOT_PRECACHED and url.split("/")[0] not in NOT_PRECACHED_FOLDERS
     ]
     model_version = json.loads((site_dir / "model" / "manifest.json").read_text())["version"]
     build = hashlib.sha256(
