@@ -13,6 +13,12 @@ const TFJS_WASM_URL = new URL('../vendor/tfjs/', import.meta.url).href;
 const MODEL_URL = new URL('../model/', import.meta.url).href;
 const MANIFEST_NAME = 'manifest.json';
 const PREFERRED_BACKENDS = ['wasm', 'cpu'];
+// TF.js's wasm backend runs a model on half the logical cores, 1 to 4 threads. Below 4 cores
+// that is one thread, and its threaded build then only costs: it starts 8 idle pthread
+// workers before it is ready (0.4-0.5 s against 0.04-0.1 s for the single-threaded build on
+// a 2-core machine, measured in Chromium) for no faster a model. There the single-threaded
+// SIMD build is used; with 4 cores or more (most phones), the threaded one, as TF.js chooses.
+const MIN_CORES_FOR_THREADS = 4;
 
 let failed = false;
 
@@ -162,13 +168,17 @@ async function readManifest() {
 }
 
 /**
- * Load TF.js (wasm backend: SIMD, and threads when the page is cross-origin isolated; cpu as
- * the fallback) and the graph model. Returns `run(Float32Array) -> Float32Array`, whose
- * `run.input` is the model's own input buffer: `run()` runs the model on what it holds.
+ * Load TF.js (wasm backend: SIMD, and threads when the page is cross-origin isolated and the
+ * device has the cores for more than one; cpu as the fallback) and the graph model. Returns
+ * `run(Float32Array) -> Float32Array`, whose `run.input` is the model's own input buffer:
+ * `run()` runs the model on what it holds.
  */
 export async function loadModel({ onTfReady = () => {}, onModelReady = () => {} } = {}) {
   const tf = await importModule(TFJS_URL, 'TF.js (tf.mjs)');
   tf.setWasmPaths(TFJS_WASM_URL);
+  if ((navigator.hardwareConcurrency ?? 1) < MIN_CORES_FOR_THREADS) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  }
   let backend = null;
   for (const name of PREFERRED_BACKENDS) {
     try {
