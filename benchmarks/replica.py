@@ -1,7 +1,8 @@
 """The real rows of benchmarks.realworld in minutes, without a browser: same items, same
 Python, same model, same TF.js.
 
-    .venv/bin/python -m benchmarks.replica [--sets scans,scans-photo,pen] [--model site/model]
+    .venv/bin/python -m benchmarks.replica [--sets scans,scans-photo,pen,drawn,uploaded]
+        [--model site/model] [--limit N] [--json PATH] [--compare BROWSER_JSON]
 
 Why: the browser benchmark replays every digit through the page's UI (about an hour for the
 three real sets and both pages on a 2-core machine); comparing two models, or checking a model
@@ -15,9 +16,16 @@ equal by tests/test_pyodide_parity.py) and with the baseline page's own JavaScri
 the wasm backend under Node (benchmarks/js/classify.mjs). "Not sure" is the page's rule: the
 top probability below the manifest's `uncertain_below`.
 
-What differs from the page: the PNG decoder (Pillow, not Chromium's; PNG is lossless, so the
-pixels are the same) and the pad's anti-aliasing (Pillow's supersampled strokes, not Chromium's
-canvas), so a few pen answers near a decision boundary may differ; the figures that the issue's
+The generated rows are here too (`drawn`: the committed trajectories, drawn as the pad draws
+them; `uploaded`: the committed photos and scans, decoded, turned upright by their EXIF
+orientation and brought within images.js's 640 px as the page does), so a model can be compared
+on every row of the benchmark but MNIST (whose test accuracy `export.tfjs` measures on the
+exported model).
+
+What differs from the page: the image decoder (Pillow, not Chromium's: the same pixels for PNG,
+a level or two apart for JPEG), the resampling of images over 640 px, and the pad's
+anti-aliasing (Pillow's supersampled strokes, not Chromium's canvas), so a few answers near a
+decision boundary may differ; the figures that the issue's
 targets are judged on come from the browser benchmark, and this replica says how far it agrees
 with a browser run when given its JSON (`--compare benchmarks/results/realworld.json`).
 """
@@ -35,8 +43,9 @@ import time
 from array import array
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageOps
 
+from benchmarks import realworld_data
 from benchmarks.realworld import (
     CLASSES,
     NO_ANSWER,
@@ -54,6 +63,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CLASSIFY_SCRIPT = ROOT / "benchmarks" / "js" / "classify.mjs"
 DEFAULT_MODEL_DIR = ROOT / "site" / "model"
 REAL_SETS = ("scans", "scans-photo", "pen")
+GENERATED_SETS = ("drawn", "uploaded")
+RECOGNITION_MAX_SIDE = 640  # site/js/images.js: a larger image is scaled down to this
 # Records per Node run: a pen record is the pad's 280x280 RGBA (313 KB), so a batch is ~80 MB.
 BATCH = 250
 FLOAT32 = 4
@@ -61,9 +72,28 @@ FLOAT32 = 4
 
 def item_pixels(item: Record) -> Image.Image:
     """The RGBA image the page's code would receive for this benchmark item."""
+    if "strokes" in item:
+        return handwriting.draw_on_pad(item["strokes"])
     if "payload" in item:
-        return Image.open(io.BytesIO(item["payload"]["buffer"])).convert("RGBA")
-    return handwriting.draw_on_pad(item["strokes"])
+        image = Image.open(io.BytesIO(item["payload"]["buffer"]))
+    else:
+        image = Image.open(realworld_data.UPLOADS_DIR / item["file"])
+    image = ImageOps.exif_transpose(image).convert("RGBA")
+    scale = min(1.0, RECOGNITION_MAX_SIDE / max(image.size))
+    if scale < 1:
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(size, Image.Resampling.BILINEAR)
+    return image
+
+
+def set_items(name: str, limit: int | None) -> list[Record]:
+    """The benchmark's items of one set, as benchmarks.realworld builds them."""
+    if name == "pen":
+        return pen_items(limit)
+    if name in ("scans", "scans-photo"):
+        return scan_items(limit, photographed=name == "scans-photo")
+    source = realworld_data.DRAWN_FILE if name == "drawn" else realworld_data.LABELS_FILE
+    return json.loads(source.read_text())["items"][:limit]
 
 
 def record_bytes(image: Image.Image) -> bytes:
@@ -126,7 +156,8 @@ def agreement(records: dict[str, list[Record]], browser_json: Path) -> dict[str,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sets", type=parse_names(REAL_SETS), default=list(REAL_SETS))
+    sets = (*REAL_SETS, *GENERATED_SETS)
+    parser.add_argument("--sets", type=parse_names(sets), default=list(sets), help=",".join(sets))
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR, help="exported model")
     parser.add_argument("--limit", type=int, help="first N items of each set")
     parser.add_argument("--compare", type=Path, help="a benchmarks.realworld JSON to agree with")
@@ -140,10 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     records: dict[str, list[Record]] = {}
     for name in args.sets:
         try:
-            if name == "pen":
-                items = pen_items(args.limit)
-            else:
-                items = scan_items(args.limit, photographed=name == "scans-photo")
+            items = set_items(name, args.limit)
         except handwriting.HandwritingError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
