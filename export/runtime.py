@@ -102,6 +102,15 @@ def python_sources(py_dir: Path = PY_DIR) -> list[Path]:
     )
 
 
+def export_fingerprint() -> str:
+    """Changes when the code that writes the page's Python (its wheel, lock file and trimmed
+    standard library) does: a runtime written by other code is written again."""
+    digest = hashlib.sha256()
+    for module in (Path(__file__), Path(stdlib.__file__)):
+        digest.update(hashlib.sha256(module.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def python_fingerprint(py_dir: Path = PY_DIR) -> str:
     """Changes when any file the page's wheel is built from does (added, removed, edited)."""
     digest = hashlib.sha256()
@@ -225,7 +234,9 @@ def prepare(vendor_dir: Path, *, force: bool = False) -> None:
     if not force and npm_current and versions.get("lock") == fingerprint[:16]:
         python = python_fingerprint()  # before the build: a change during it is seen next time
         wheel = write_page_python(vendor_dir / "pyodide")
-        _write_versions(vendor_dir, {**versions, "python": python[:16]})
+        _write_versions(
+            vendor_dir, {**versions, "python": python[:16], "export": export_fingerprint()[:16]}
+        )
         print(f"wrote {wheel}: {wheel.stat().st_size} bytes, its {LOCK_NAME} and {STDLIB_NAME}")
         return
     if force or not npm_current:
@@ -261,6 +272,7 @@ def prepare(vendor_dir: Path, *, force: bool = False) -> None:
         "tfjs": installed_version("@tensorflow/tfjs-core"),
         "lock": fingerprint[:16],
         "python": python[:16],
+        "export": export_fingerprint()[:16],
     }
     _write_versions(staging, versions)
     # Swap in whole, so a failed run never leaves a half-written vendor directory.
@@ -275,11 +287,12 @@ def prepare(vendor_dir: Path, *, force: bool = False) -> None:
 
 def is_prepared(vendor_dir: Path = DEFAULT_VENDOR_DIR, py_dir: Path = PY_DIR) -> bool:
     """Whether `vendor_dir` holds a runtime built from the current npm lock file, and a wheel
-    built from the current files under `py_dir`."""
+    built from the current files under `py_dir` by the current export code."""
     versions = _versions(vendor_dir)
     return (
         versions.get("lock") == lock_fingerprint()[:16]
         and versions.get("python") == python_fingerprint(py_dir)[:16]
+        and versions.get("export") == export_fingerprint()[:16]
     )
 
 
