@@ -126,8 +126,14 @@ function record(versions, clientId, version) {
   versions[clientId] = { version, since: Date.now() };
 }
 
-/** Forget closed clients; delete every version's cache that no open client runs. */
+/**
+ * Forget closed clients; delete every version's cache that no open client runs. Not while a
+ * newer service worker is installing or waiting: its cache is no client's yet, and deleting
+ * it under its install (a page's reload handled here while the update downloads) would leave
+ * that version with no offline copy. Its own activation cleans up instead.
+ */
 function dropUnusedVersions() {
+  if (self.registration.installing || self.registration.waiting) return Promise.resolve();
   return updateVersions(async (versions) => {
     const clients = await self.clients.matchAll({ type: 'all', includeUncontrolled: true });
     const open = new Set(clients.map((client) => client.id));
