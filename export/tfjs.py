@@ -13,6 +13,12 @@ accuracy *of the exported weights* (after quantization, measured here, not copie
 `uncertain_below`: the page says "not sure" and shows the top two when the top probability is
 below it. That threshold is chosen from held-out data by training/uncertainty.py; the details
 (criterion, data, accuracy above and below it) stay in metrics.json under "uncertainty".
+
+The graph model has two outputs: the ten probabilities, and the *features* the last Dense
+layer reads (the guide CNN's Dense 128 after ReLU). The page's personal classifier
+(py/digits/personal.py) compares a drawing with the person's corrected examples in that
+space. It is the same graph with one more tensor fetched: the weights, their size and the
+answers are those of the one-output model. The manifest's `outputs` names both tensors.
 """
 
 from __future__ import annotations
@@ -77,6 +83,35 @@ def quantize_roundtrip(model, quantization: str) -> None:
     model.set_weights(weights)
 
 
+def with_features(model):
+    """The same model, answering also with the input of its last (Dense, softmax) layer.
+
+    A layer's input, not a layer's output: the guide's CNN has Dropout between Dense 128 and
+    the classifier, and Dropout is the identity at inference, so this is Dense 128's ReLU.
+    """
+    import keras
+
+    classifier = model.layers[-1]
+    if not isinstance(classifier, keras.layers.Dense):
+        raise ValueError(f"the model's last layer is {classifier.name}, not a Dense classifier")
+    return keras.Model(model.inputs, [model.outputs[0], classifier.input], name=model.name)
+
+
+def output_names(model_json: Path) -> dict[str, str]:
+    """The graph model's tensor names for the probabilities and the features, from its signature.
+
+    The SavedModel's serving signature names the Keras outputs output_0, output_1 in order.
+    """
+    signature = json.loads(model_json.read_text()).get("signature", {}).get("outputs", {})
+    try:
+        return {
+            "probabilities": signature["output_0"]["name"],
+            "features": signature["output_1"]["name"],
+        }
+    except KeyError as error:
+        raise ValueError(f"{model_json} lacks the output {error} in its signature") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if not args.model.is_file():
@@ -101,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         saved_model = Path(scratch) / "saved_model"
         converted = Path(scratch) / "tfjs"
-        model.export(saved_model, format="tf_saved_model", verbose=False)
+        with_features(model).export(saved_model, format="tf_saved_model", verbose=False)
         converter.convert_tf_saved_model(
             str(saved_model),
             str(converted),
@@ -138,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         "model": "model.json",
         "input": {"name": input_name, "shape": [1, MNIST_SIZE, MNIST_SIZE, 1], "dtype": "float32"},
         "output": {"shape": [1, len(LABELS)], "activation": "softmax"},
+        "outputs": output_names(args.out / "model.json"),
+        "features": {"size": int(model.layers[-1].input.shape[-1])},
         "labels": list(LABELS),
         "quantization": args.quantize,
         "tolerance": TOLERANCE[args.quantize],

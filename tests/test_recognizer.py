@@ -44,7 +44,7 @@ def test_the_model_gets_784_floats_and_its_best_class_is_the_digit() -> None:
     assert result["probability"] == pytest.approx(0.91)
     assert len(result["probabilities"]) == 10
     assert result["input"] == seen["pixels"]  # what the model saw, for the page to show
-    assert set(result["timings"]) == {"preprocess_ms", "inference_ms"}
+    assert set(result["timings"]) == {"preprocess_ms", "inference_ms", "personal_ms"}
 
 
 def test_a_model_returning_the_wrong_shape_is_an_error() -> None:

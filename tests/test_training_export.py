@@ -124,22 +124,39 @@ def test_exported_model_in_the_browser_matches_keras(
 
     test_images = mnist.load(MNIST_DIR, allow_download=False).test_images
     inputs = data.to_model_input(test_images[-COMPARED_IMAGES:])
-    expected = keras.saving.load_model(trained / "model.keras").predict(inputs, verbose=0)
+    keras_model = keras.saving.load_model(trained / "model.keras")
+    expected = keras_model.predict(inputs, verbose=0)
+    # The features output, from the same quantized weights; TF.js may quantize a layer it
+    # has folded (the compact model's batch normalization) differently, so the features get
+    # the manifest's tolerance, relative to their largest value.
+    tfjs.quantize_roundtrip(keras_model, quantization)
+    expected_features = tfjs.with_features(keras_model).predict(inputs, verbose=0)[1]
 
     with serve(create_app({"SITE_DIR": site})) as url:
         page = browser.new_page()
         try:
             page.goto(url + "/")
             got = page.evaluate(
-                """async ({inputs, count}) => {
+                """async ({inputs, count, outputs}) => {
                     const tf = await import('/vendor/tfjs/tf.mjs');
                     tf.setWasmPaths('/vendor/tfjs/');
                     await tf.setBackend('wasm');
                     const model = await tf.loadGraphModel('/model/model.json');
-                    const output = model.predict(tf.tensor(inputs, [count, 28, 28, 1]));
-                    return {backend: tf.getBackend(), values: Array.from(output.dataSync())};
+                    const [probabilities, features] = model.execute(
+                        tf.tensor(inputs, [count, 28, 28, 1]),
+                        [outputs.probabilities, outputs.features],
+                    );
+                    return {
+                        backend: tf.getBackend(),
+                        values: Array.from(probabilities.dataSync()),
+                        features: Array.from(features.dataSync()),
+                    };
                 }""",
-                {"inputs": inputs.ravel().tolist(), "count": COMPARED_IMAGES},
+                {
+                    "inputs": inputs.ravel().tolist(),
+                    "count": COMPARED_IMAGES,
+                    "outputs": manifest["outputs"],
+                },
             )
         finally:
             page.close()
@@ -148,4 +165,8 @@ def test_exported_model_in_the_browser_matches_keras(
     difference = float(np.abs(actual - expected).max())
     print(f"{quantization}: max |TF.js - Keras| = {difference:.2e}")
     assert difference <= manifest["tolerance"] == tfjs.TOLERANCE[quantization]
+    features = np.array(got["features"]).reshape(expected_features.shape)
+    assert features.shape == (COMPARED_IMAGES, manifest["features"]["size"])
+    feature_difference = float(np.abs(features - expected_features).max())
+    assert feature_difference <= manifest["tolerance"] * float(np.abs(expected_features).max())
     assert (actual.argmax(axis=1) == expected.argmax(axis=1)).mean() >= 0.95

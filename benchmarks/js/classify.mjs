@@ -66,10 +66,15 @@ async function main([modelDir, recordsPath, outputPath]) {
   setWasmPaths(`${join(ROOT, 'site', 'vendor', 'tfjs')}/`);
   if (!(await tf.setBackend('wasm'))) throw new Error('the TF.js wasm backend did not start');
   const model = await loadModel(modelDir);
+  // A model exported with its features (export/tfjs.py) has two outputs: fetch the
+  // probabilities by name, as the page's worker does.
+  const { outputs } = JSON.parse(await readFile(join(modelDir, 'manifest.json'), 'utf8'));
+  const probabilitiesOf = (tensor) =>
+    outputs ? model.execute(tensor, outputs.probabilities) : model.predict(tensor);
   const classify = (input) =>
     input === null
       ? new Float32Array(CLASSES).fill(Number.NaN)
-      : tf.tidy(() => model.predict(tf.tensor(input, [1, MNIST_SIZE, MNIST_SIZE, 1])).dataSync());
+      : tf.tidy(() => probabilitiesOf(tf.tensor(input, [1, MNIST_SIZE, MNIST_SIZE, 1])).dataSync());
   const output = [];
   for (const { width, height, pageInput, rgba } of records(await readFile(recordsPath))) {
     const baseline = baselineInput(rgba, width, height);

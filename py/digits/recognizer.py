@@ -2,24 +2,42 @@
 
 The page's worker calls :func:`recognize` with the canvas's RGBA bytes and a JavaScript
 function that runs the model; under CPython (tests) the same code takes a Python callable.
-Only the conversions at that boundary differ, and they live here.
+Only the conversions at that boundary differ, and they live here. It also calls
+:func:`personalize` with the person's corrected examples (their model features), which
+:mod:`digits.personal` keeps in memory and recognitions then take into account.
 """
 
 from __future__ import annotations
 
 import time
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from digits import preprocess
+from digits import personal, preprocess
 from digits.facts import LABELS
+
+# The person's examples, for the life of the worker (the page sends them after each start).
+MEMORY = personal.Memory()
+PERSONAL_OPS = ("replace", "add", "remove")
 
 
 def _as_bytes(rgba: Any) -> bytes | bytearray | memoryview:
     """Accept bytes-likes and, under Pyodide, a JS Uint8Array / Uint8ClampedArray proxy."""
     to_bytes = getattr(rgba, "to_bytes", None)
     return to_bytes() if to_bytes is not None else rgba
+
+
+def _to_python(value: Any) -> Any:
+    """A JS array or typed array proxy as a Python list or memoryview; Python values as they are."""
+    to_py = getattr(value, "to_py", None)
+    return to_py() if to_py is not None else value
+
+
+def _last_features(run_model: Callable[..., Any]) -> Sequence[float] | None:
+    """The features of the model's last run (``run_model.features``), or None if it has none."""
+    features = getattr(run_model, "features", None)
+    return None if features is None else _to_python(features)
 
 
 def _infer(run_model: Callable[..., Any], pixels: list[float]) -> list[float]:
@@ -41,18 +59,50 @@ def _infer(run_model: Callable[..., Any], pixels: list[float]) -> list[float]:
     return run_model().to_py().tolist()
 
 
+def personalize(
+    op: str,
+    ids: Any,
+    labels: Any = (),
+    features: Any = (),
+    size: int = 0,
+    memory: personal.Memory = MEMORY,
+) -> dict[str, Any]:
+    """Change the person's examples: ``op`` is "replace" (all of them), "add" or "remove".
+
+    ``ids`` and ``labels`` are sequences (JS arrays in the page), ``features`` the examples'
+    model features laid end to end, ``size`` values each. Returns what is now held:
+    ``{"examples": n, "perLabel": {label: count}}``. Raises ``personal.ExampleError``
+    (nothing changed) for examples that cannot be used.
+    """
+    if op not in PERSONAL_OPS:
+        raise personal.ExampleError(f"unknown change to the examples: {op!r}")
+    ids, labels, features = _to_python(ids), _to_python(labels), _to_python(features)
+    if op == "remove":
+        memory.remove(ids)
+    elif op == "replace":
+        memory.replace(ids, labels, features, size)
+    else:
+        memory.add(ids, labels, features, size)
+    return {"examples": len(memory), "perLabel": memory.counts()}
+
+
 def recognize(
     rgba: Any,
     width: int,
     height: int,
     run_model: Callable[..., Any],
+    memory: personal.Memory = MEMORY,
 ) -> dict[str, Any]:
     """Return what the page shows for this canvas.
 
     ``{"status": "empty", "message": ...}`` when there is nothing to recognize (no guess);
     otherwise ``{"status": "ok", "digit", "probability", "probabilities", "input",
-    "timings"}``, where "input" is the 784 floats (row-major 28x28, 0-1) the model was given:
-    the page shows "what the model sees", which for a photo is worth checking.
+    "model_probabilities", "personal", "timings"}``, where "input" is the 784 floats
+    (row-major 28x28, 0-1) the model was given: the page shows "what the model sees", which
+    for a photo is worth checking. "probabilities" (and the digit) are the answer after the
+    person's examples had their say; "model_probabilities" the CNN's own; "personal" says
+    how much the examples counted: ``{"examples", "weight", "nearest", "changed"}`` (changed:
+    the digit is not the CNN's own).
     """
     started = time.perf_counter()
     try:
@@ -68,15 +118,25 @@ def recognize(
     inferred = time.perf_counter()
     if len(probabilities) != len(LABELS):
         raise ValueError(f"the model returned {len(probabilities)} values, expected {len(LABELS)}")
+    model_probabilities = probabilities
+    learned: dict[str, Any] = {"examples": len(memory), "weight": 0.0, "nearest": None}
+    features = _last_features(run_model) if len(memory) else None
+    if features is not None:
+        probabilities, learned = memory.adjust(model_probabilities, features)
+    adjusted = time.perf_counter()
     best = max(range(len(probabilities)), key=probabilities.__getitem__)
+    model_best = max(range(len(model_probabilities)), key=model_probabilities.__getitem__)
     return {
         "status": "ok",
         "digit": LABELS[best],
         "probability": probabilities[best],
         "probabilities": probabilities,
+        "model_probabilities": model_probabilities,
+        "personal": {**learned, "changed": best != model_best},
         "input": pixels,
         "timings": {
             "preprocess_ms": (preprocessed - started) * 1000,
             "inference_ms": (inferred - preprocessed) * 1000,
+            "personal_ms": (adjusted - inferred) * 1000,
         },
     }

@@ -2,12 +2,21 @@
 // and both workers (worker.js, and the baseline's) build and read them through this module.
 //
 // page -> worker  {type: RECOGNIZE, id, width, height, pixels}   pixels: RGBA, transferred
+//                 {type: PERSONAL, id, op: 'replace' | 'add', examples}
+//                 {type: PERSONAL, id, op: 'remove', ids}
+//                   the person's corrected examples, which the worker keeps in memory only
+//                   (the page stores them, and sends them all with 'replace' after each
+//                   start); an example is {id, label, input}: input is the 28x28 image the
+//                   model saw as a Uint8Array (0 paper, 255 full ink; see EXAMPLE_INPUT_SCALE)
 // worker -> page  {type: RESULT, id, ok: true, result} | {type: RESULT, id, ok: false, error}
+//                   the answer to either request: for PERSONAL, result is
+//                   {examples, perLabel: {'0': count, ...}} (what the worker now holds)
 //                 {type: STATUS, stage: 'loading' | 'ready' | 'error', message, ...details}
 //                 {type: STEP_STARTING, name}   a loading step has its files, now runs code
 
 export const MESSAGE = Object.freeze({
   RECOGNIZE: 'recognize',
+  PERSONAL: 'personal',
   RESULT: 'result',
   STATUS: 'status',
   STEP_STARTING: 'step-starting',
@@ -16,6 +25,18 @@ export const MESSAGE = Object.freeze({
 /** Ask for the digit in an RGBA image; `pixels` is its ArrayBuffer (transfer it). */
 export function recognizeMessage(id, { width, height, pixels }) {
   return { type: MESSAGE.RECOGNIZE, id, width, height, pixels };
+}
+
+// An example's input values (0-1 floats, as the model saw them) are stored as bytes: 0-255.
+export const EXAMPLE_INPUT_SCALE = 255;
+export const PERSONAL_OPS = Object.freeze(['replace', 'add', 'remove']);
+
+/** Change the person's examples the worker holds: {op, examples} or {op: 'remove', ids}. */
+export function personalMessage(id, { op, examples, ids }) {
+  if (!PERSONAL_OPS.includes(op)) throw new Error(`unknown personal op ${op}`);
+  return op === 'remove'
+    ? { type: MESSAGE.PERSONAL, id, op, ids }
+    : { type: MESSAGE.PERSONAL, id, op, examples };
 }
 
 /** The answer to recognition `id`: its result, or the error's message when it failed. */

@@ -5,7 +5,7 @@
 // page says what it was waiting for, with Retry.
 
 import { deadlineMs } from './deadlines.js';
-import { MESSAGE, recognizeMessage, statusMessage } from './protocol.js';
+import { MESSAGE, personalMessage, recognizeMessage, statusMessage } from './protocol.js';
 import { inWords, StartError, startFailureMessage } from './start-errors.js';
 
 const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -147,18 +147,34 @@ export class RecognizerClient {
    * @returns {Promise<object>} the worker's result
    */
   recognize(image) {
+    const pixels = image.data.buffer;
+    return this.request(
+      (id) => recognizeMessage(id, { width: image.width, height: image.height, pixels }),
+      [pixels],
+    );
+  }
+
+  /**
+   * Change the person's examples the worker holds (protocol.js: PERSONAL): {op: 'replace' |
+   * 'add', examples} or {op: 'remove', ids}. The worker forgets them when it is replaced:
+   * send them all again ('replace') after each 'ready'.
+   * @returns {Promise<{examples: number, perLabel: object}>} what the worker now holds
+   */
+  personal(request) {
+    return this.request((id) => personalMessage(id, request));
+  }
+
+  /** Send the message `build(id)` makes; its answer settles the promise, within a deadline. */
+  request(build, transfer = []) {
     if (!this.worker) return Promise.reject(new Error('The recognizer is not running.'));
     const id = this.nextId++;
-    const pixels = image.data.buffer;
+    const message = build(id);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         if (this.pending.has(id)) this.crashed('The recognizer stopped answering.');
       }, deadlineMs('recognition'));
       this.pending.set(id, { resolve, reject, timer });
-      this.worker.postMessage(
-        recognizeMessage(id, { width: image.width, height: image.height, pixels }),
-        [pixels],
-      );
+      this.worker.postMessage(message, transfer);
     });
   }
 }

@@ -33,19 +33,34 @@ export function status(stage, message, extra = {}) {
   postMessage(statusMessage(stage, message, extra));
 }
 
+const CANNOT_LEARN = 'This recognizer does not learn handwriting.';
+
 /**
- * Answer the page's recognize messages: each waits until the worker has started
- * (`starting`), then `recognize(request, started)` runs with what `starting` resolved to. A
- * failure, the start's included, is answered as an error, never left unanswered.
+ * Answer the page's recognize and personal messages: each waits until the worker has started
+ * (`starting`), then `recognize(request, started)` or `personalize(request, started)` runs
+ * with what `starting` resolved to. Personal requests run one after another, in the order
+ * sent (a correction made while the stored examples load lands after them). A failure, the
+ * start's included, is answered as an error, never left unanswered; a worker that cannot
+ * learn (no `personalize`) says so.
  */
-export function serveRecognitions(starting, recognize) {
-  self.addEventListener('message', async ({ data }) => {
-    if (data.type !== MESSAGE.RECOGNIZE) return;
+export function serveRecognitions(starting, recognize, personalize = null) {
+  let personalQueue = Promise.resolve();
+  const answer = async (id, work) => {
     try {
-      const started = await starting;
-      postMessage(resultMessage(data.id, { result: recognize(data, started) }));
+      postMessage(resultMessage(id, { result: await work() }));
     } catch (error) {
-      postMessage(resultMessage(data.id, { error: error.message }));
+      postMessage(resultMessage(id, { error: error.message }));
+    }
+  };
+  self.addEventListener('message', ({ data }) => {
+    if (data.type === MESSAGE.RECOGNIZE) {
+      answer(data.id, async () => recognize(data, await starting));
+    } else if (data.type === MESSAGE.PERSONAL) {
+      const work = async () => {
+        if (!personalize) throw new Error(CANNOT_LEARN);
+        return personalize(data, await starting);
+      };
+      personalQueue = personalQueue.then(() => answer(data.id, work));
     }
   });
 }
@@ -145,6 +160,12 @@ function manifestProblem(manifest) {
     return 'has no checksums for the model files, so the model cannot be verified';
   }
   if (!Array.isArray(manifest.input?.shape)) return "does not give the model's input shape";
+  if (
+    manifest.outputs &&
+    !(Number.isInteger(manifest.features?.size) && manifest.features.size > 0)
+  ) {
+    return 'names a features output but not its size';
+  }
   // The page names output i LABELS[i]: a model whose outputs mean something else is refused.
   if (!Array.isArray(manifest.labels) || manifest.labels.join() !== LABELS.join()) {
     return `does not have the labels ${LABELS.join(', ')} (its outputs would be misnamed)`;
@@ -207,19 +228,42 @@ export async function loadModel({ onTfReady = () => {}, onModelReady = () => {} 
     throw new StartError(`the model could not be loaded (${error.message})`);
   }
   const size = manifest.input.shape.reduce((product, side) => product * side, 1);
+  // The penultimate features (export/tfjs.py), fetched in the same run as the probabilities:
+  // the page's Python compares them with the person's corrected examples (digits.personal).
+  // A model exported without them still recognizes; it just cannot learn a handwriting.
+  const outputs = manifest.outputs
+    ? [manifest.outputs.probabilities, manifest.outputs.features]
+    : null;
+  const featureSize = outputs ? manifest.features.size : 0;
 
   // The model's input, kept for the life of the worker: the page's Python copies its floats
   // straight into it (one memcpy) and calls run() with no argument, so no new array is made
-  // and converted at the Python-JS boundary on each recognition (digits.recognizer).
+  // and converted at the Python-JS boundary on each recognition (digits.recognizer). The
+  // features of the last run are left in `run.features` alike.
   const input = new Float32Array(size);
+  const features = outputs ? new Float32Array(featureSize) : null;
   const run = (values = input) => {
     if (values.length !== size) throw new Error(`model input must have ${size} values`);
-    return tf.tidy(() =>
-      model.predict(tf.tensor(values, manifest.input.shape, 'float32')).dataSync(),
-    );
+    return tf.tidy(() => {
+      const tensor = tf.tensor(values, manifest.input.shape, 'float32');
+      if (!outputs) return model.predict(tensor).dataSync();
+      const [probabilities, lastFeatures] = model.execute(tensor, outputs);
+      features.set(lastFeatures.dataSync());
+      return probabilities.dataSync();
+    });
   };
   run.input = input;
+  run.features = features;
+  /** The features of `count` inputs laid end to end in `inputs` (one batched call). */
+  run.featuresOf = outputs
+    ? (inputs, count) =>
+        tf.tidy(() => {
+          const shape = [count, ...manifest.input.shape.slice(1)];
+          return model.execute(tf.tensor(inputs, shape, 'float32'), outputs[1]).dataSync();
+        })
+    : null;
   run(); // warm-up: the first call compiles and allocates
+  run.featuresOf?.(input, 1); // and the first for the features alone plans its own execution
   onModelReady();
   return { run, manifest, backend, tfVersion: tf.version_core };
 }

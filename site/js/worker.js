@@ -4,6 +4,7 @@
 // from a CDN.
 
 import { watchDownloads } from './download-watch.js';
+import { EXAMPLE_INPUT_SCALE } from './protocol.js';
 import { sha256Hex } from './sha256.js';
 import {
   dropSnapshots,
@@ -43,6 +44,11 @@ const PYODIDE_FILES = {
 
 let recognizer = null; // the Python module digits.recognizer
 let runModel = null; // JS function Python calls with the 28x28 input
+// Stored examples get their features this many to a model call: a start with many examples
+// stored then lets the page's recognitions run between calls.
+const FEATURE_BATCH = 64;
+const CANNOT_LEARN_MODEL =
+  'This model cannot learn your handwriting: it was exported without its features.';
 
 function describePyodideFile(url) {
   const name = url.slice(PYODIDE_URL.length).split(/[?#]/)[0];
@@ -233,10 +239,56 @@ function recognize({ width, height, pixels }) {
   }
 }
 
+/** The features of the examples, one batched model call per FEATURE_BATCH of them. */
+async function featuresOf(examples) {
+  const size = runModel.input.length;
+  const featureSize = runModel.features.length;
+  const features = new Float32Array(examples.length * featureSize);
+  for (let first = 0; first < examples.length; first += FEATURE_BATCH) {
+    const batch = examples.slice(first, first + FEATURE_BATCH);
+    const inputs = new Float32Array(batch.length * size);
+    batch.forEach(({ input }, index) => {
+      if (input?.length !== size) throw new Error(`An example is not a ${size}-pixel image.`);
+      for (let pixel = 0; pixel < size; pixel += 1) {
+        inputs[index * size + pixel] = input[pixel] / EXAMPLE_INPUT_SCALE;
+      }
+    });
+    features.set(runModel.featuresOf(inputs, batch.length), first * featureSize);
+    // Let a recognition the page asked for meanwhile run before the next batch.
+    if (first + FEATURE_BATCH < examples.length)
+      await new Promise((resolve) => setTimeout(resolve));
+  }
+  return features;
+}
+
+/** Change the person's examples the page's Python holds (protocol.js: PERSONAL). */
+async function personalize({ op, examples = [], ids = [] }) {
+  if (!runModel.featuresOf) throw new Error(CANNOT_LEARN_MODEL);
+  let proxy;
+  try {
+    if (op === 'remove') {
+      proxy = recognizer.personalize(op, ids);
+    } else {
+      const features = await featuresOf(examples);
+      const exampleIds = examples.map(({ id }) => String(id));
+      const labels = examples.map(({ label }) => String(label));
+      proxy = recognizer.personalize(op, exampleIds, labels, features, runModel.features.length);
+    }
+  } catch (error) {
+    if (error?.name !== 'PythonError') throw error;
+    throw new Error(`The examples could not be used: ${pythonErrorSummary(error)}`);
+  }
+  try {
+    return proxy.toJs({ dict_converter: Object.fromEntries });
+  } finally {
+    proxy.destroy();
+  }
+}
+
 const starting = start().catch((error) => {
   console.error(error);
   status('error', startFailureMessage(error));
   throw error;
 });
 
-serveRecognitions(starting, recognize);
+serveRecognitions(starting, recognize, personalize);

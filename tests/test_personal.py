@@ -1,0 +1,167 @@
+"""The personal classifier (py/digits/personal.py) and its entry points in digits.recognizer.
+
+Under CPython, with the model stood in for by a callable that exposes ``features`` like the
+worker's ``run``: the same code the page runs under Pyodide.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+from digits import personal, recognizer
+from digits.facts import LABELS
+
+from tests.test_recognizer import SIDE, canvas_with_square
+
+SIZE = 128
+
+
+def vector(seed: int) -> list[float]:
+    """A feature vector like the CNN's (ReLU: non-negative, about half zeros)."""
+    rng = random.Random(seed)
+    return [max(0.0, rng.gauss(0, 1)) for _ in range(SIZE)]
+
+
+def probabilities_for(label: str, sure: float = 0.98) -> list[float]:
+    rest = (1 - sure) / (len(LABELS) - 1)
+    return [sure if value == label else rest for value in LABELS]
+
+
+class FakeModel:
+    """Stands in for the worker's ``run``: fixed probabilities, and its features after a run."""
+
+    def __init__(self, probabilities: list[float], features: list[float] | None) -> None:
+        self.answer = probabilities
+        self.last = features
+        self.features: list[float] | None = None
+
+    def __call__(self, values) -> list[float]:
+        self.features = self.last
+        return self.answer
+
+
+def test_no_examples_leave_the_answer_as_the_cnn_gave_it() -> None:
+    memory = personal.Memory()
+    model = probabilities_for("1")
+    adjusted, info = memory.adjust(model, vector(1))
+    assert adjusted == model
+    assert info == {"examples": 0, "weight": 0.0, "nearest": None}
+
+
+def test_a_correction_changes_the_answer_for_the_same_drawing() -> None:
+    memory = personal.Memory()
+    memory.add(["a"], ["7"], vector(1), SIZE)
+    adjusted, info = memory.adjust(probabilities_for("1", sure=0.99), vector(1))
+    best = max(range(len(LABELS)), key=adjusted.__getitem__)
+    assert LABELS[best] == "7"
+    assert info["nearest"] == "7"
+    assert 0.5 < info["weight"] < 1
+    assert math.isclose(sum(adjusted), 1.0)
+
+
+def test_a_different_drawing_keeps_the_cnn_answer_bit_for_bit() -> None:
+    memory = personal.Memory()
+    memory.add(["a", "b"], ["7", "7"], vector(1) + vector(2), SIZE)
+    model = probabilities_for("1")
+    adjusted, info = memory.adjust(model, vector(3))
+    assert adjusted == model
+    assert info["weight"] == 0.0
+    assert info["nearest"] is None
+
+
+def test_the_blend_weight_grows_with_the_evidence() -> None:
+    near = [value * 1.01 + 0.01 for value in vector(1)]  # a slightly different drawing
+    weights = []
+    for count in (1, 3, 10):
+        memory = personal.Memory()
+        memory.add([str(i) for i in range(count)], ["7"] * count, vector(1) * count, SIZE)
+        weights.append(memory.adjust(probabilities_for("1"), near)[1]["weight"])
+    assert weights == sorted(weights)
+    assert weights[0] < weights[-1]
+
+
+def test_scale_does_not_matter_only_the_pattern() -> None:
+    memory = personal.Memory()
+    memory.add(["a"], ["4"], vector(5), SIZE)
+    louder = [3 * value for value in vector(5)]
+    assert memory.adjust(probabilities_for("9"), louder)[1]["nearest"] == "4"
+
+
+@pytest.mark.parametrize(
+    ("ids", "labels", "features", "reason"),
+    [
+        (["a"], ["x"], vector(1), "labelled 'x'"),
+        (["a"], ["7", "1"], vector(1), "2 labels"),
+        (["a", "b"], ["7", "1"], vector(1), "feature values"),
+    ],
+)
+def test_unusable_examples_are_refused_and_nothing_changes(ids, labels, features, reason) -> None:
+    memory = personal.Memory()
+    memory.add(["kept"], ["3"], vector(9), SIZE)
+    with pytest.raises(personal.ExampleError, match=reason):
+        memory.replace(ids, labels, features, SIZE)
+    with pytest.raises(personal.ExampleError, match=reason):
+        memory.add(ids, labels, features, SIZE)
+    assert memory.counts()["3"] == 1 and len(memory) == 1
+
+
+def test_personalize_replaces_adds_and_removes_and_says_what_it_holds() -> None:
+    memory = personal.Memory()
+    held = recognizer.personalize(
+        "replace", ["a", "b"], ["1", "7"], vector(1) + vector(2), SIZE, memory
+    )
+    assert held["examples"] == 2
+    assert held["perLabel"] == {**dict.fromkeys(LABELS, 0), "1": 1, "7": 1}
+    held = recognizer.personalize(
+        "add", ["c", "a"], ["7", "7"], vector(3) + vector(1), SIZE, memory
+    )
+    assert held["examples"] == 3  # "a" was replaced, not added twice
+    assert held["perLabel"]["7"] == 3 and held["perLabel"]["1"] == 0
+    held = recognizer.personalize("remove", ["b", "gone"], memory=memory)
+    assert held["examples"] == 2 and held["perLabel"]["7"] == 2
+    held = recognizer.personalize("replace", [], [], [], SIZE, memory)
+    assert held["examples"] == 0
+    with pytest.raises(personal.ExampleError, match="unknown"):
+        recognizer.personalize("forget", [], memory=memory)
+
+
+def test_recognize_reports_the_cnn_answer_and_the_personal_one() -> None:
+    rgba, width, height = canvas_with_square(), SIDE, SIDE
+    features = vector(4)
+    memory = personal.Memory()
+    model = FakeModel(probabilities_for("1", sure=0.97), features)
+
+    plain = recognizer.recognize(rgba, width, height, model, memory)
+    assert plain["digit"] == "1"
+    assert plain["probabilities"] == plain["model_probabilities"]
+    assert plain["personal"] == {"examples": 0, "weight": 0.0, "nearest": None, "changed": False}
+
+    memory.add(["mine"], ["7"], features, SIZE)
+    learned = recognizer.recognize(rgba, width, height, model, memory)
+    assert learned["digit"] == "7"
+    assert learned["model_probabilities"] == plain["model_probabilities"]
+    assert learned["personal"]["changed"] is True
+    assert learned["personal"]["examples"] == 1
+    assert learned["probability"] == max(learned["probabilities"])
+
+
+def test_a_model_without_features_still_recognizes_with_examples_held() -> None:
+    rgba, width, height = canvas_with_square(), SIDE, SIDE
+    memory = personal.Memory()
+    memory.add(["mine"], ["7"], vector(4), SIZE)
+    result = recognizer.recognize(
+        rgba, width, height, FakeModel(probabilities_for("1"), None), memory
+    )
+    assert result["digit"] == "1"
+    assert result["personal"]["changed"] is False
+
+
+def test_an_empty_canvas_is_still_nothing_to_recognize() -> None:
+    memory = personal.Memory()
+    memory.add(["mine"], ["7"], vector(4), SIZE)
+    result = recognizer.recognize(
+        bytes(SIDE * SIDE * 4), SIDE, SIDE, FakeModel(probabilities_for("1"), vector(4)), memory
+    )
+    assert result["status"] == "empty"
