@@ -53,3 +53,38 @@ def test_the_pages_probabilities_are_the_models_exactly(page: Page) -> None:
         assert result["digit"] == LABELS[expected.index(max(expected))]
     # Different drawings, different answers: the comparison is not of one constant output.
     assert len({tuple(result["probabilities"]) for result in results}) == len(results)
+
+
+# The same model's features: of each input alone (after `run`, as a recognition leaves them)
+# and of all of them in one batched call (as a stored example gets them).
+FEATURES_BOTH_WAYS = """async (inputs) => {
+    const url = new URL('js/worker-common.js', document.baseURI).href;
+    const { loadModel } = await import(url);
+    const { run } = await loadModel();
+    const alone = inputs.map((values) => {
+        run(new Float32Array(values));
+        return Array.from(run.features);
+    });
+    const batched = Array.from(run.featuresOf(new Float32Array(inputs.flat()), inputs.length));
+    return { alone, batched, size: run.features.length };
+}"""
+
+
+@pytest.mark.browser
+def test_an_examples_features_match_those_of_the_same_drawing_recognized(page: Page) -> None:
+    """A corrected example (features from the batched call) and the same drawing drawn again
+    (features left by the recognition's run) must be the same point for digits.personal."""
+    page.goto("/")
+    start_recognizer(page)
+    shapes = [("1", 16), ("4", 20), ("9", 18)]
+    answers = recognize_images(page, [drawing(shape, pen) for shape, pen in shapes])
+    stop_recognizer(page)
+    inputs = [answer["result"]["input"] for answer in answers]
+    got = page.evaluate(FEATURES_BOTH_WAYS, inputs)
+    size = got["size"]
+    assert size == 128
+    for index, alone in enumerate(got["alone"]):
+        batched = got["batched"][index * size : (index + 1) * size]
+        assert batched == pytest.approx(alone, abs=1e-5)
+        assert max(alone) > 0  # ReLU features of a real digit: not all zero
+    assert got["alone"][0] != got["alone"][1]
