@@ -62,3 +62,44 @@ def recognize_mnist(
         "inFlight": in_flight,
     }
     return call_export(page, RECOGNIZER_JS, "recognizeMnist", arg)
+
+
+def _images_payload(images: list[tuple[bytes, int, int]]) -> list[dict[str, Any]]:
+    return [
+        {"pixels": base64.b64encode(data).decode(), "width": width, "height": height}
+        for data, width, height in images
+    ]
+
+
+def recognize_images_timed(
+    page: Page, images: list[tuple[bytes, int, int]]
+) -> list[dict[str, Any]]:
+    """Like `recognize_images`, one image in flight, each answer with "ms": from handing the
+    image to the page's client to its answer (what the page waits)."""
+    return call_export(page, RECOGNIZER_JS, "recognizeImagesTimed", _images_payload(images))
+
+
+def recognize_pngs(page: Page, images: list[bytes], in_flight: int = 3) -> list[dict[str, Any]]:
+    """Each PNG file's image through the started recognizer (decoded in the page to the
+    ImageData a canvas holding it gives), `in_flight` requests queued at the worker: in order,
+    {"ok": True, "result"} or {"ok": False, "error"}. Far less to carry than RGBA bytes."""
+    arg = {"images": [base64.b64encode(data).decode() for data in images], "inFlight": in_flight}
+    return call_export(page, RECOGNIZER_JS, "recognizePngs", arg)
+
+
+def personalize(page: Page, request: dict[str, Any]) -> dict[str, Any]:
+    """Send the worker's personal message through the page's client, as the page does:
+    `request` is {"op": "replace" | "add", "examples": [{"id", "label": "0".."9", "input":
+    784 ints 0-255}]} or {"op": "remove", "ids": [...]}. Returns {"ok": True, "result":
+    {"examples", "perLabel"}} or {"ok": False, "error"}, with "ms" from sending to the reply."""
+    return call_export(page, RECOGNIZER_JS, "personalize", request)
+
+
+def correct_then_recognize(
+    page: Page, request: dict[str, Any], image: tuple[bytes, int, int]
+) -> dict[str, Any]:
+    """A correction (`request`, as for `personalize`) and then `image` recognized, as a person
+    corrects an answer and draws again: {"personal": the personal reply, "answer": the
+    recognition's {ok, result | error}, "ms": from sending the correction to that answer}."""
+    arg = {"request": request, "image": _images_payload([image])[0]}
+    return call_export(page, RECOGNIZER_JS, "correctThenRecognize", arg)

@@ -70,6 +70,94 @@ export async function recognizeImages(images) {
 }
 
 /**
+ * Recognize each image like `recognizeImages`, one in flight, each answer with `ms`: the time
+ * from handing the image to the client to its answer, as the page would wait for it.
+ */
+export async function recognizeImagesTimed(images) {
+  const answers = [];
+  for (const { pixels, width, height } of images) {
+    const image = new ImageData(decodeBase64(pixels), width, height);
+    const started = performance.now();
+    const answer = await settled(recognizer().recognize(image));
+    answers.push({ ...answer, ms: performance.now() - started });
+  }
+  return answers;
+}
+
+/**
+ * A PNG (base64) as the ImageData a canvas holding it gives: exact for the pad's drawings
+ * (black ink on transparency: premultiplied alpha loses nothing when the colour is black).
+ */
+async function decodePng(text) {
+  const bitmap = await createImageBitmap(new Blob([decodeBase64(text)], { type: 'image/png' }), {
+    premultiplyAlpha: 'none',
+    colorSpaceConversion: 'none',
+  });
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext('2d');
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return context.getImageData(0, 0, canvas.width, canvas.height);
+}
+
+/**
+ * Recognize each PNG (base64; a drawing is ~5 KB where its RGBA is 300 KB), `inFlight`
+ * recognitions queued at the worker; {ok, result} or {ok: false, error} for each, in order.
+ */
+export async function recognizePngs({ images, inFlight }) {
+  const answers = new Array(images.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < images.length) {
+      const index = next++;
+      const image = await decodePng(images[index]);
+      answers[index] = await settled(recognizer().recognize(image));
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return answers;
+}
+
+/** A personal request as the page sends it: each example's input as a Uint8Array(784). */
+function personalRequest({ op, examples, ids }) {
+  if (op === 'remove') return { op, ids };
+  return {
+    op,
+    examples: examples.map(({ id, label, input }) => ({
+      id,
+      label,
+      input: Uint8Array.from(input),
+    })),
+  };
+}
+
+/**
+ * Send the worker's personal message (`{op: 'replace' | 'add', examples}` with each input as
+ * 784 numbers 0-255, or `{op: 'remove', ids}`) through the client, as the page does;
+ * {ok, result: {examples, perLabel}} or {ok: false, error}, with `ms` from sending to the
+ * worker's reply.
+ */
+export async function personalize(request) {
+  const started = performance.now();
+  const answer = await settled(recognizer().personal(personalRequest(request)));
+  return { ...answer, ms: performance.now() - started };
+}
+
+/**
+ * A correction, then the next drawing: send `request` (an 'add'), then recognize `image`
+ * ({pixels: base64 RGBA, width, height}) once the worker has taken it. Returns the personal
+ * reply, the recognition's answer, and `ms` from sending the correction to that answer.
+ */
+export async function correctThenRecognize({ request, image }) {
+  const pixels = new ImageData(decodeBase64(image.pixels), image.width, image.height);
+  const message = personalRequest(request);
+  const started = performance.now();
+  const personal = await settled(recognizer().personal(message));
+  const answer = await settled(recognizer().recognize(pixels));
+  return { personal, answer, ms: performance.now() - started };
+}
+
+/**
  * MNIST digits (28x28 grey bytes, base64, one after another), each re-rendered `sides[i]` px
  * wide: on white when `onWhite[i]`, else as black ink on transparency (the pad's format).
  * `inFlight` recognitions are kept queued at the worker, so it never waits for the next
