@@ -34,3 +34,7 @@ LUMA_SCALE = sum(LUMA_PER_MILLE)
 # for the photo path's shift-based luminance; they add up to 256, so a weighted sum of bytes
 # plus the rounding half stays below 65,536 (the photo path's 16-bit lanes rely on it).
 LUMA_256THS = tuple(round(weight * 256 / LUMA_SCALE) for weight in LUMA_PER_MILLE)
+
+# The most digits a number may have (issue 13): a phone number with its country code, a
+# meter reading, an amount. More is refused with a message, never read as a made-up number.
+MAX_DIGITS = 12

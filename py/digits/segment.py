@@ -1,0 +1,542 @@
+"""A written number split into its digits, left to right, each normalized the MNIST way.
+
+The model reads one digit in a 28x28 field; a number squeezed into one field is read as one
+digit. So the ink is split into digits first, and each digit goes through the very
+normalization a single digit does (``preprocess.to_model_input``).
+
+Two sources, one grouping rule (``group_boxes``):
+- strokes, when the pad has them (``group_strokes``, ``stroke_readings``): a digit is the
+  strokes whose horizontal extents overlap (a 4 in two strokes, a 5's or 7's separate bar, a
+  crossed 7), which neither a drifting baseline nor uneven sizes change; a short stroke (a
+  dot, a bar drawn beside its digit) goes with the nearest digit. The ink on the canvas is
+  then shared out by the strokes that made it (``_stroke_groups``).
+- pixels, for images (``readings``): the 8-connected components of the ink (the photo path's
+  ``Runs``), grouped by the same rule (a broken stroke, a 5's bar).
+
+Digits that touch make one group too wide for a digit: it is cut at columns of little ink
+(the vertical projection's minima, ``_cuts``), in more than one way, and each way is a
+reading. ``best_reading`` lets the model choose: all the crops of all the readings in one
+batched call, the reading with the most probable digits (a sum of logs) wins, less a small
+penalty per extra digit so a 0 cut into two 1s does not.
+
+Input that is not a number raises a ``NotANumber`` (a ValueError) whose message a user can
+read: more than MAX_DIGITS digits, a long line. A blank one raises
+``preprocess.NothingToRecognize``, as for a single digit. Never a made-up number.
+
+Not wired into the page yet (issue 13): the worker, the batched model call and the UI come
+next. Pure standard library, for Pyodide.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice, product
+from typing import NamedTuple
+
+from digits import preprocess
+from digits.facts import LABELS, MAX_DIGITS, MIN_INK_FRACTION
+from digits.photo.components import Piece, Runs
+from digits.planes import bounding_box, crop
+
+Point = tuple[float, float]
+Stroke = Sequence[Point]
+# (left, top, right, bottom); right and bottom exclusive for pixels, the extremes for strokes.
+Box = tuple[float, float, float, float]
+PixelBox = tuple[int, int, int, int]
+
+# Grouping (all relative to the tallest piece, so the size a number is written at does not
+# matter). Two pieces are one digit when their horizontal extents, each widened by
+# SLANT_TOLERANCE of that height, overlap by OVERLAP_SHARE of the narrower's: a 4's upright
+# lies within its other stroke, a 5's bar over its body; neighbouring digits, even slanted,
+# overlap by a sliver at most.
+SLANT_TOLERANCE = 0.05
+OVERLAP_SHARE = 0.5
+# A piece whose longer side is under SHORT_PIECE of the tallest is a dot or a bar, not a
+# digit (a small digit among large ones is still well above it: uneven sizes stay apart); it
+# joins the nearest digit within ATTACH_GAP of that height, else it stands alone.
+SHORT_PIECE = 0.25
+ATTACH_GAP = 0.5
+
+# Shapes. MNIST's digits are about 0.7 as wide as tall (a 1 far less, a wide 0 or 2 about
+# 1): a group wider than SPLIT_ASPECT times its height may be digits that touch, and cuts
+# are proposed; wider than WHOLE_ASPECT, no single digit is that wide, so only the cuts are
+# readings. A group wider than LINE_ASPECT times its height is more than eight touching
+# digits of that shape: a line drawn across, not a number.
+SPLIT_ASPECT = 1.0
+WHOLE_ASPECT = 1.8
+TYPICAL_ASPECT = 0.7
+LINE_ASPECT = 6.0
+# How a group may be cut: into at most this many more pieces than its width suggests, and,
+# into two, at this many of the emptiest columns (each at least MIN_CUT_SPACING of the
+# group's width from the others).
+EXTRA_PIECES = 1
+ALTERNATIVE_CUTS = 3
+MIN_CUT_SPACING = 1 / 8
+# The readings of a number are every combination of its groups' ways; beyond this many, the
+# groups after the first that went over are read their most likely way only.
+MAX_READINGS = 64
+
+# Choosing a reading: each extra digit must make the reading this many nats (e^0.7: about
+# twice) more probable, so a 0 is not read as two 1s, nor an 8 as 3 and 3; a probability
+# below MIN_PROBABILITY counts as it (no log of 0).
+EXTRA_DIGIT_PENALTY = 0.7
+MIN_PROBABILITY = 1e-9
+
+_CHANNELS = 4
+_ALPHA = 3
+
+
+class NotANumber(ValueError):
+    """The ink is not a number the page can read; the message says why, for the user."""
+
+
+class TooManyDigits(NotANumber):
+    """More digits than MAX_DIGITS."""
+
+
+class LongLine(NotANumber):
+    """A line drawn across (far wider than tall), not digits."""
+
+
+class Crop(NamedTuple):
+    """One digit of a reading: where it is, its ink alone, and what the model is given."""
+
+    box: PixelBox  # in the image's pixels (a photo's: at its analysis resolution)
+    ink: bytes  # one byte per pixel of the box, row-major; other digits' ink removed
+    pixels: list[float]  # 784 floats, MNIST-normalized like a single digit
+
+
+class Reading(NamedTuple):
+    """The chosen reading: its digits with the model's probabilities, and its score."""
+
+    digits: str
+    crops: list[Crop]
+    probabilities: list[list[float]]
+    score: float  # sum of the logs of the top probabilities, less the extra-digit penalty
+
+
+# Grouping ------------------------------------------------------------------------------
+
+
+def _overlaps(first: Box, second: Box, tolerance: float) -> bool:
+    """Whether two pieces' horizontal extents (widened by `tolerance`) overlap by
+    OVERLAP_SHARE of the narrower one's."""
+    overlap = min(first[2], second[2]) - max(first[0], second[0]) + 2 * tolerance
+    narrower = min(first[2] - first[0], second[2] - second[0]) + 2 * tolerance
+    return overlap >= OVERLAP_SHARE * narrower
+
+
+def _gap(box: Box, extent: tuple[float, float]) -> float:
+    """Horizontal distance from a box to an extent (0 when they overlap)."""
+    return max(extent[0] - box[2], box[0] - extent[1], 0.0)
+
+
+def _root(parent: list[int], index: int) -> int:
+    while parent[index] != index:
+        parent[index] = index = parent[parent[index]]
+    return index
+
+
+def _clusters(boxes: Sequence[Box], members: list[int], tolerance: float) -> list[list[int]]:
+    """The `members` joined wherever two overlap (union-find: overlap is transitive here,
+    an upright and a bar that each overlap a 4's first stroke are all the 4)."""
+    parent = list(range(len(boxes)))
+    for position, first in enumerate(members):
+        for second in members[position + 1 :]:
+            if _overlaps(boxes[first], boxes[second], tolerance):
+                parent[_root(parent, second)] = _root(parent, first)
+    clusters: dict[int, list[int]] = {}
+    for index in members:
+        clusters.setdefault(_root(parent, index), []).append(index)
+    return list(clusters.values())
+
+
+def group_boxes(boxes: Sequence[Box]) -> list[list[int]]:
+    """The pieces (their boxes: strokes' or components') grouped into digits, left to right.
+
+    Each group lists the indices of its pieces, in order. The vertical positions play no
+    part, so a drifting baseline changes nothing; sizes count only relative to the tallest
+    piece.
+    """
+    if not boxes:
+        return []
+    tallest = max(max(bottom - top, 0.0) for _, top, _, bottom in boxes)
+    if tallest <= 0:  # all flat: the widest stands in for the size
+        tallest = max(right - left for left, _, right, _ in boxes) or 1.0
+    tolerance = SLANT_TOLERANCE * tallest
+
+    def short(box: Box) -> bool:
+        return max(box[2] - box[0], box[3] - box[1]) < SHORT_PIECE * tallest
+
+    long_ones = [index for index, box in enumerate(boxes) if not short(box)]
+    groups = _clusters(boxes, long_ones, tolerance)
+    extents = [
+        (min(boxes[i][0] for i in group), max(boxes[i][2] for i in group)) for group in groups
+    ]
+    loners = []
+    for index, box in enumerate(boxes):
+        if not short(box):
+            continue
+        gaps = [_gap(box, extent) for extent in extents]
+        nearest = min(range(len(gaps)), key=gaps.__getitem__, default=None)
+        if nearest is not None and gaps[nearest] <= ATTACH_GAP * tallest:
+            groups[nearest].append(index)
+        else:
+            loners.append(index)
+    groups += _clusters(boxes, loners, tolerance)
+
+    def centre(group: list[int]) -> float:
+        return (min(boxes[i][0] for i in group) + max(boxes[i][2] for i in group)) / 2
+
+    return sorted((sorted(group) for group in groups), key=centre)
+
+
+def stroke_box(stroke: Stroke) -> Box:
+    """The extremes of a stroke's points."""
+    xs = [x for x, _ in stroke]
+    ys = [y for _, y in stroke]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def group_strokes(strokes: Sequence[Stroke]) -> list[list[int]]:
+    """The pad's strokes (lists of (x, y) points) grouped into digits, left to right: the
+    indices of each digit's strokes. Strokes without points are left out."""
+    drawn = [index for index, stroke in enumerate(strokes) if len(stroke)]
+    groups = group_boxes([stroke_box(strokes[index]) for index in drawn])
+    return [[drawn[position] for position in group] for group in groups]
+
+
+# Pixels ---------------------------------------------------------------------------------
+
+
+class _Plane(NamedTuple):
+    """An ink plane (one byte per pixel, 0 = paper), its size, and where it lies in the
+    image (its top left corner: the plane is the ink's bounding box)."""
+
+    ink: bytes
+    width: int
+    height: int
+    left: int = 0
+    top: int = 0
+
+
+def _ink_plane(rgba: bytes | bytearray | memoryview, width: int, height: int) -> _Plane:
+    """The image's ink above the noise threshold, cropped to its bounding box, by the single
+    digit's own route (the pad's ink, ink on paper, a photo). NothingToRecognize when blank
+    or only a speck, as for a single digit."""
+    data = preprocess._as_checked_bytes(rgba, width, height)
+    found = preprocess._find_ink(data, width, height)
+    if found is None or len(found[0]) - found[0].count(0) < MIN_INK_FRACTION * found[2]:
+        raise preprocess.NothingToRecognize(
+            "nothing to recognize: no ink darker than the noise threshold, or only a speck"
+        )
+    ink, (left, top, right, bottom), _ = found
+    return _Plane(ink, right - left, bottom - top, left, top)
+
+
+def _runs_box(runs: Iterable[tuple[int, int, int]]) -> PixelBox:
+    runs = list(runs)
+    return (
+        min(start for _, start, _ in runs),
+        min(y for y, _, _ in runs),
+        max(end for _, _, end in runs),
+        max(y for y, _, _ in runs) + 1,
+    )
+
+
+def _group_plane(plane: _Plane, runs: Iterable[tuple[int, int, int]]) -> tuple[PixelBox, bytes]:
+    """The box of the runs, in the image, and the ink of those runs alone within it."""
+    runs = list(runs)
+    left, top, right, bottom = _runs_box(runs)
+    box_width = right - left
+    out = bytearray(box_width * (bottom - top))
+    for y, start, end in runs:
+        source = y * plane.width
+        target = (y - top) * box_width - left
+        out[target + start : target + end] = plane.ink[source + start : source + end]
+    box = (left + plane.left, top + plane.top, right + plane.left, bottom + plane.top)
+    return box, bytes(out)
+
+
+def _components(plane: _Plane) -> list[Piece]:
+    """The ink's 8-connected components, less specks (fewer pixels than MIN_INK_FRACTION of
+    the plane, as a single digit's speck rule)."""
+    pieces = Runs(plane.ink, plane.width, plane.height).components().values()
+    least = MIN_INK_FRACTION * plane.width * plane.height
+    return [runs for runs in pieces if sum(end - start for _, start, end in runs) >= least]
+
+
+def _to_model_input(ink: bytes, width: int, height: int) -> list[float]:
+    """A digit's ink through the single digit's normalization: as the pad's black ink (the
+    alpha is the ink), with a transparent border so no crop reads as an opaque photo."""
+    padded_width, padded_height = width + 2, height + 2
+    rgba = bytearray(padded_width * padded_height * _CHANNELS)
+    row = padded_width * _CHANNELS
+    for y in range(height):
+        start = (y + 1) * row + _CHANNELS + _ALPHA
+        rgba[start : start + width * _CHANNELS : _CHANNELS] = ink[y * width : (y + 1) * width]
+    return preprocess.to_model_input(rgba, padded_width, padded_height)
+
+
+class _Crops:
+    """Makes crops, each distinct one once (readings share most of theirs)."""
+
+    def __init__(self) -> None:
+        self.made: dict[tuple[PixelBox, bytes], Crop] = {}
+
+    def __call__(self, box: PixelBox, ink: bytes) -> Crop | None:
+        """The crop of `ink` (of `box`) trimmed to its own ink; None when it has none."""
+        width = box[2] - box[0]
+        inner = bounding_box(ink, width)
+        if inner is None:
+            return None
+        left, top, right, bottom = inner
+        trimmed = crop(ink, width, inner)
+        whole = (box[0] + left, box[1] + top, box[0] + right, box[1] + bottom)
+        key = (whole, trimmed)
+        if key not in self.made:
+            self.made[key] = Crop(
+                whole, trimmed, _to_model_input(trimmed, right - left, bottom - top)
+            )
+        return self.made[key]
+
+
+# Cuts -----------------------------------------------------------------------------------
+
+
+def _projection(ink: bytes, width: int) -> list[int]:
+    """The ink in each column (C-speed: one strided slice per column)."""
+    return [sum(ink[column::width]) for column in range(width)]
+
+
+def _emptiest(projection: list[int], low: int, high: int, count: int, spacing: int) -> list[int]:
+    """Up to `count` columns in [low, high) with the least ink, `spacing` apart."""
+    chosen: list[int] = []
+    for column in sorted(range(low, high), key=lambda c: (projection[c], abs(2 * c - low - high))):
+        if all(abs(column - other) >= spacing for other in chosen):
+            chosen.append(column)
+            if len(chosen) == count:
+                break
+    return chosen
+
+
+def _cuts(projection: list[int], pieces: int) -> list[list[int]]:
+    """Ways to cut a group into `pieces`: each cut at the emptiest column within the middle
+    part around its share of the width ((i +- 1/2) / pieces of it: for two pieces, the middle
+    half); into two, the ALTERNATIVE_CUTS emptiest there."""
+    width = len(projection)
+    windows = [
+        (
+            max(1, round((i - 0.5) * width / pieces)),
+            min(width - 1, round((i + 0.5) * width / pieces)),
+        )
+        for i in range(1, pieces)
+    ]
+    if pieces == 2:
+        low, high = windows[0]
+        spacing = max(1, round(MIN_CUT_SPACING * width))
+        return [[column] for column in _emptiest(projection, low, high, ALTERNATIVE_CUTS, spacing)]
+    cuts = [_emptiest(projection, low, high, 1, 1) for low, high in windows]
+    return [[found[0] for found in cuts]] if all(cuts) else []
+
+
+def _cut(box: PixelBox, ink: bytes, columns: list[int], make: _Crops) -> list[Crop] | None:
+    """The group's ink cut at `columns` into crops; None if a piece has no ink."""
+    width = box[2] - box[0]
+    height = box[3] - box[1]
+    crops = []
+    for start, end in zip([0, *columns], [*columns, width], strict=True):
+        piece = crop(ink, width, (start, 0, end, height))
+        made = make((box[0] + start, box[1], box[0] + end, box[3]), piece)
+        if made is None:
+            return None
+        crops.append(made)
+    return crops
+
+
+def _ways(box: PixelBox, ink: bytes, make: _Crops) -> list[list[Crop]]:
+    """The ways to read one group: whole, and cut where it is too wide for one digit.
+
+    Raises LongLine when it is far too wide for digits."""
+    width, height = box[2] - box[0], box[3] - box[1]
+    aspect = width / height
+    if aspect > LINE_ASPECT:
+        raise LongLine("That looks like a line, not digits: write the number's digits.")
+    whole = make(box, ink)
+    ways = [[whole]] if whole is not None and aspect <= WHOLE_ASPECT else []
+    if aspect > SPLIT_ASPECT:
+        projection = _projection(ink, width)
+        most = max(2, round(aspect / TYPICAL_ASPECT)) + EXTRA_PIECES
+        for pieces in range(2, min(most, MAX_DIGITS) + 1):
+            for columns in _cuts(projection, pieces):
+                cut = _cut(box, ink, columns, make)
+                if cut is not None:
+                    ways.append(cut)
+    if not ways and whole is not None:
+        ways = [[whole]]
+    return ways
+
+
+def _combined(ways: list[list[list[Crop]]]) -> list[list[Crop]]:
+    """Every combination of the groups' ways, at most MAX_READINGS: once that many, further
+    groups keep their first way (the whole, or the emptiest cut)."""
+    kept, count = [], 1
+    for group_ways in ways:
+        if count * len(group_ways) > MAX_READINGS:
+            group_ways = group_ways[:1]
+        count *= len(group_ways)
+        kept.append(group_ways)
+    readings = [
+        [digit for way in combination for digit in way]
+        for combination in islice(product(*kept), MAX_READINGS)
+    ]
+    short_enough = [reading for reading in readings if len(reading) <= MAX_DIGITS]
+    if not short_enough:
+        raise TooManyDigits(f"More than {MAX_DIGITS} digits: write at most {MAX_DIGITS}.")
+    return short_enough
+
+
+def _check_count(groups: Sequence[object]) -> None:
+    if len(groups) > MAX_DIGITS:
+        raise TooManyDigits(f"More than {MAX_DIGITS} digits: write at most {MAX_DIGITS}.")
+
+
+def readings(rgba: bytes | bytearray | memoryview, width: int, height: int) -> list[list[Crop]]:
+    """Candidate readings of an image of a number: each a list of per-digit crops, left to
+    right, from its ink's connected components grouped into digits, groups too wide for a
+    digit cut in several ways.
+
+    Raises NothingToRecognize (blank), TooManyDigits, LongLine, and ValueError for pixels
+    that do not fit the sizes (as ``preprocess.to_model_input``)."""
+    plane = _ink_plane(rgba, width, height)
+    pieces = _components(plane)
+    if not pieces:
+        raise preprocess.NothingToRecognize("nothing to recognize: only specks")
+    groups = group_boxes([_runs_box(runs) for runs in pieces])
+    _check_count(groups)
+    make = _Crops()
+    ways = []
+    for group in groups:
+        box, ink = _group_plane(plane, (run for index in group for run in pieces[index]))
+        ways.append(_ways(box, ink, make))
+    return _combined(ways)
+
+
+# Strokes --------------------------------------------------------------------------------
+
+
+def _owner(point: Point, groups_points: list[list[Point]], contenders: Iterable[int]) -> int:
+    """The group with the stroke point nearest to `point`."""
+    x, y = point
+
+    def distance(group: int) -> float:
+        return min((px - x) ** 2 + (py - y) ** 2 for px, py in groups_points[group])
+
+    return min(contenders, key=distance)
+
+
+def _stroke_groups(
+    plane: _Plane, strokes: Sequence[Stroke], groups: list[list[int]]
+) -> list[list[tuple[int, int, int]]]:
+    """The ink's runs shared out among the stroke groups: a component goes to the groups whose
+    points fall on it; one that several groups touch (digits that touch) is shared pixel by
+    pixel, to the group with the nearest stroke point; one no point falls on (a stroke's
+    rendering reaching past its points), to the group nearest it."""
+    left, top = plane.left, plane.top
+    runs = Runs(plane.ink, plane.width, plane.height)
+    by_row: dict[int, list[int]] = {}
+    for index, (y, _, _) in enumerate(runs.runs):
+        by_row.setdefault(y, []).append(index)
+    groups_points = [
+        [(x - left, y - top) for index in group for x, y in strokes[index]] for group in groups
+    ]
+    touched: dict[int, set[int]] = {}
+    for group, points in enumerate(groups_points):
+        for x, y in points:
+            for index in by_row.get(math.floor(y), ()):
+                _, start, end = runs.runs[index]
+                if start <= x < end:
+                    touched.setdefault(runs.find(index), set()).add(group)
+    shared: list[list[tuple[int, int, int]]] = [[] for _ in groups]
+    everyone = range(len(groups))
+    for root, pieces in runs.components().items():
+        contenders = sorted(touched.get(root, everyone))
+        if len(contenders) == 1:
+            shared[contenders[0]].extend(pieces)
+            continue
+        for y, start, end in pieces:
+            first = _owner((start, y), groups_points, contenders)
+            if first == _owner((end - 1, y), groups_points, contenders):
+                shared[first].append((y, start, end))
+                continue
+            for x in range(start, end):
+                shared[_owner((x, y), groups_points, contenders)].append((y, x, x + 1))
+    return shared
+
+
+def stroke_readings(
+    strokes: Sequence[Stroke], rgba: bytes | bytearray | memoryview, width: int, height: int
+) -> list[list[Crop]]:
+    """Candidate readings of a number drawn on the pad: its strokes (points in the canvas's
+    pixels) grouped into digits, each digit's ink taken from the canvas, groups too wide for
+    a digit (digits drawn in one stroke, or touching) cut in several ways.
+
+    Raises NothingToRecognize (blank), TooManyDigits, LongLine, and ValueError for pixels
+    that do not fit the sizes."""
+    groups = group_strokes(strokes)
+    _check_count(groups)
+    data = preprocess._as_checked_bytes(rgba, width, height)
+    found = preprocess._find_ink(data, width, height)
+    if not groups or found is None:
+        raise preprocess.NothingToRecognize("nothing to recognize: no ink")
+    ink, (left, top, right, bottom), _ = found
+    plane = _Plane(ink, right - left, bottom - top, left, top)
+    make = _Crops()
+    ways = []
+    for runs in _stroke_groups(plane, strokes, groups):
+        if runs:
+            box, group_ink = _group_plane(plane, runs)
+            ways.append(_ways(box, group_ink, make))
+    if not ways:
+        raise preprocess.NothingToRecognize("nothing to recognize: no ink under the strokes")
+    return _combined(ways)
+
+
+# Choosing -------------------------------------------------------------------------------
+
+
+def best_reading(
+    candidates: Sequence[Sequence[Crop]], score: Callable[[list[Crop]], Sequence[Sequence[float]]]
+) -> Reading:
+    """The most probable reading: the model (`score`: crops -> one probability list each)
+    is called once, on every distinct crop of all candidates; a reading scores the sum of the
+    logs of its digits' top probabilities, less EXTRA_DIGIT_PENALTY per digit more than the
+    shortest candidate has. Ties go to the earlier candidate."""
+    if not candidates:
+        raise ValueError("no readings to choose from")
+    distinct: dict[tuple[PixelBox, bytes], int] = {}
+    for reading in candidates:
+        for digit in reading:
+            distinct.setdefault((digit.box, digit.ink), len(distinct))
+    crops = [None] * len(distinct)
+    for reading in candidates:
+        for digit in reading:
+            crops[distinct[(digit.box, digit.ink)]] = digit
+    answers = [list(probabilities) for probabilities in score(crops)]
+    if len(answers) != len(crops) or any(len(p) != len(LABELS) for p in answers):
+        raise ValueError(
+            f"the model gave {len(answers)} answers for {len(crops)} digits, "
+            f"each must have {len(LABELS)} probabilities"
+        )
+    logs = [math.log(max(max(p), MIN_PROBABILITY)) for p in answers]
+    fewest = min(len(reading) for reading in candidates)
+    best: Reading | None = None
+    for reading in candidates:
+        indices = [distinct[(digit.box, digit.ink)] for digit in reading]
+        total = sum(logs[i] for i in indices) - EXTRA_DIGIT_PENALTY * (len(reading) - fewest)
+        if best is None or total > best.score:
+            probabilities = [answers[i] for i in indices]
+            digits = "".join(LABELS[max(range(len(p)), key=p.__getitem__)] for p in probabilities)
+            best = Reading(digits, list(reading), probabilities, total)
+    return best

@@ -1,0 +1,398 @@
+"""digits.segment under CPython: a written number split into digits, left to right.
+
+Numbers are made of harness/strokes.py's digits (and tests/photos.py's digits in pieces: a 5
+with its bar lifted off, a crossed 7; a 4 is two strokes already), placed side by side in
+canvas pixels, and drawn with a round pen into a canvas's RGBA bytes (black on transparency,
+as the pad holds it) for the pixel path. The model is a fake: a score function that knows
+where the digits really are, so the tests can tell which cut and which reading win.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from itertools import pairwise
+
+import numpy as np
+import pytest
+from digits import segment
+from digits.facts import LABELS, MAX_DIGITS
+from digits.preprocess import NothingToRecognize, to_model_input
+from digits.segment import Crop, LongLine, TooManyDigits
+
+from harness.strokes import smooth
+from tests.photos import SHAPES
+
+Points = list[tuple[float, float]]
+SIZE = 60.0  # a digit's square, in canvas pixels
+GAP = 12.0  # between neighbouring digits' ink
+PEN = 6.0  # the pen's width
+MARGIN = 20.0
+# The digits' ink spans about 0.28-0.74 of their square: a square is placed so its ink
+# starts where the previous digit's ended plus the gap.
+INK_LEFT, INK_RIGHT = 0.28, 0.74
+
+
+class Number:
+    """A number's strokes in canvas pixels, which digit each stroke belongs to, and the
+    canvas they fit in."""
+
+    def __init__(
+        self,
+        shapes: Sequence[str],
+        *,
+        sizes: Sequence[float] | None = None,
+        gap: float = GAP,
+        drift: float = 0.0,
+        slant: float = 0.0,
+    ) -> None:
+        """`drift`: each digit's baseline lower than the previous by this share of its size;
+        `slant`: x moves left by this much per unit of height (a forward slant)."""
+        sizes = sizes or [1.0] * len(shapes)
+        self.strokes: list[Points] = []
+        self.owners: list[int] = []
+        self.digit_strokes: list[list[Points]] = []
+        x = MARGIN
+        for index, (shape, scale) in enumerate(zip(shapes, sizes, strict=True)):
+            size = SIZE * scale
+            top = MARGIN + index * drift * SIZE + (SIZE - size)
+            left = x - INK_LEFT * size
+            strokes = [
+                [
+                    (left + (px + slant * (1 - py)) * size, top + py * size)
+                    for px, py in smooth(stroke)
+                ]
+                for stroke in SHAPES[shape]
+            ]
+            self.digit_strokes.append(strokes)
+            self.strokes += strokes
+            self.owners += [index] * len(strokes)
+            x += (INK_RIGHT - INK_LEFT + slant) * size + gap
+        self.width = math.ceil(max(px for s in self.strokes for px, _ in s) + MARGIN)
+        self.height = math.ceil(max(py for s in self.strokes for _, py in s) + MARGIN)
+
+    def groups(self) -> list[list[int]]:
+        """The stroke indices of each digit, left to right: what the grouping should find."""
+        return [
+            [i for i, owner in enumerate(self.owners) if owner == digit]
+            for digit in range(len(self.digit_strokes))
+        ]
+
+    def rgba(self, strokes: Sequence[Points] | None = None) -> bytes:
+        """The canvas with these strokes (all the number's by default) drawn."""
+        return draw(self.strokes if strokes is None else strokes, self.width, self.height)
+
+
+def draw(strokes: Sequence[Points], width: int, height: int, pen: float = PEN) -> bytes:
+    """Black ink on transparency, each stroke a round-capped polyline with anti-aliased
+    edges (the distance of each pixel centre to the nearest segment)."""
+    ys, xs = np.mgrid[0:height, 0:width] + 0.5
+    distance = np.full((height, width), np.inf)
+    for stroke in strokes:
+        ends = stroke if len(stroke) > 1 else [stroke[0], stroke[0]]
+        for (x0, y0), (x1, y1) in pairwise(ends):
+            dx, dy = x1 - x0, y1 - y0
+            length2 = dx * dx + dy * dy
+            t = 0 if length2 == 0 else np.clip(((xs - x0) * dx + (ys - y0) * dy) / length2, 0, 1)
+            np.minimum(distance, np.hypot(x0 + t * dx - xs, y0 + t * dy - ys), out=distance)
+    alpha = np.clip(pen / 2 + 0.5 - distance, 0, 1)
+    rgba = np.zeros((height, width, 4), dtype=np.uint8)
+    rgba[..., 3] = np.rint(alpha * 255)
+    return rgba.tobytes()
+
+
+def ink_box(rgba: bytes, width: int, height: int) -> tuple[int, int, int, int]:
+    """The bounding box of the ink above the noise threshold, as segment's boxes are."""
+    alpha = np.frombuffer(rgba, np.uint8).reshape(height, width, 4)[..., 3] > 40
+    rows, columns = np.nonzero(alpha)
+    return columns.min(), rows.min(), columns.max() + 1, rows.max() + 1
+
+
+NUMBERS = {
+    "two digits": ["1", "2"],
+    "four digits": ["2", "0", "2", "6"],
+    "eight digits": ["3", "1", "4", "1", "5", "9", "2", "6"],
+    "a 4 in two strokes": ["1", "4", "4"],
+    "a 7 with a crossbar": ["7-crossbar", "0"],
+    "a 5 with a separate bar": ["2", "5-bar", "9"],
+    "every digit": [str(digit) for digit in range(10)],
+}
+
+
+def labels(shapes: Sequence[str]) -> str:
+    return "".join(shape[0] for shape in shapes)
+
+
+# Strokes ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shapes", NUMBERS.values(), ids=NUMBERS.keys())
+def test_strokes_group_into_their_digits_left_to_right(shapes: list[str]) -> None:
+    number = Number(shapes)
+    assert segment.group_strokes(number.strokes) == number.groups()
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [[1.0, 0.5, 1.2, 0.6], [0.45, 1.0, 0.45, 1.0], [1.0, 1.0, 0.5, 0.5]],
+    ids=["mixed", "small-large", "shrinking"],
+)
+def test_uneven_sizes_neither_split_nor_merge(sizes: list[float]) -> None:
+    number = Number(["4", "7-crossbar", "5-bar", "0"], sizes=sizes)
+    assert segment.group_strokes(number.strokes) == number.groups()
+
+
+@pytest.mark.parametrize("drift", [0.25, -0.2, 0.5])
+@pytest.mark.parametrize("slant", [0.0, 0.25])
+def test_a_drifting_baseline_and_a_slant_change_nothing(drift: float, slant: float) -> None:
+    number = Number(["1", "4", "5-bar", "7-crossbar", "8"], drift=drift, slant=slant)
+    assert segment.group_strokes(number.strokes) == number.groups()
+
+
+def test_the_order_is_left_to_right_whatever_order_the_digits_were_drawn_in() -> None:
+    number = Number(["1", "2", "3"])
+    strokes = list(reversed(number.strokes))
+    assert segment.group_strokes(strokes) == [[2], [1], [0]]
+
+
+@pytest.mark.parametrize("where", ["right", "left", "above"])
+def test_a_short_stroke_beside_a_digit_joins_the_nearest_digit(where: str) -> None:
+    """A dot or a short bar that overlaps no digit (a 5's bar drawn off to the side) is not
+    a digit of its own: it goes with the nearest one, not with one further away."""
+    number = Number(["1", "7", "0"], gap=0.4 * SIZE)
+    left, top, right, _ = segment.stroke_box([p for s in number.digit_strokes[1] for p in s])
+    spot = {
+        "right": (right + 0.05 * SIZE, top),
+        "left": (left - 0.12 * SIZE, top + 0.3 * SIZE),
+        "above": ((left + right) / 2, top - 0.2 * SIZE),
+    }[where]
+    dash = [spot, (spot[0] + 0.1 * SIZE, spot[1])]
+    groups = segment.group_strokes([*number.strokes, dash])
+    assert groups == [[0], [1, 3], [2]]
+
+
+def test_a_short_stroke_far_from_every_digit_stands_alone() -> None:
+    number = Number(["1", "7"])
+    far = [(number.width + 3 * SIZE, MARGIN), (number.width + 3.1 * SIZE, MARGIN)]
+    assert segment.group_strokes([*number.strokes, far]) == [[0], [1], [2]]
+
+
+def test_strokes_without_points_are_left_out() -> None:
+    number = Number(["4", "2"])
+    strokes = [[], *number.strokes]
+    assert segment.group_strokes(strokes) == [[1, 2], [3]]
+    assert segment.group_strokes([]) == []
+
+
+# Crops: the pixel path and the stroke path --------------------------------------------
+
+
+def alone(number: Number, digit: int) -> list[float]:
+    """The model input of one digit of the number drawn alone, where it is on the canvas."""
+    return to_model_input(number.rgba(number.digit_strokes[digit]), number.width, number.height)
+
+
+@pytest.mark.parametrize("shapes", NUMBERS.values(), ids=NUMBERS.keys())
+def test_an_image_of_a_number_reads_as_its_digits_each_normalized_as_alone(
+    shapes: list[str],
+) -> None:
+    """Digits apart: one reading, one crop per digit, left to right, and each crop is what
+    the model would be given for that digit drawn alone (the same normalization, exactly)."""
+    number = Number(shapes)
+    found = segment.readings(number.rgba(), number.width, number.height)
+    assert len(found) == 1
+    (reading,) = found
+    assert len(reading) == len(shapes)
+    assert [crop.box[0] for crop in reading] == sorted(crop.box[0] for crop in reading)
+    for digit, crop in enumerate(reading):
+        assert crop.pixels == alone(number, digit)
+
+
+@pytest.mark.parametrize("shapes", NUMBERS.values(), ids=NUMBERS.keys())
+def test_the_pad_s_strokes_give_the_same_crops_as_its_pixels(shapes: list[str]) -> None:
+    number = Number(shapes)
+    rgba = number.rgba()
+    assert segment.stroke_readings(number.strokes, rgba, number.width, number.height) == (
+        segment.readings(rgba, number.width, number.height)
+    )
+
+
+def test_uneven_sizes_and_a_drifting_baseline_in_pixels() -> None:
+    number = Number(["1", "4", "5-bar", "0"], sizes=[1.0, 0.5, 1.2, 0.6], drift=0.3)
+    (reading,) = segment.readings(number.rgba(), number.width, number.height)
+    assert [crop.pixels for crop in reading] == [alone(number, d) for d in range(4)]
+
+
+def test_a_broken_stroke_is_one_digit() -> None:
+    """A 1 with a gap in its stroke (a pen that skipped) is two components, one digit."""
+    number = Number(["1", "0"])
+    one = number.digit_strokes[0][0]
+    broken = [one[: len(one) // 2 - 2], one[len(one) // 2 + 2 :], *number.digit_strokes[1]]
+    found = segment.readings(number.rgba(broken), number.width, number.height)
+    assert [len(reading) for reading in found] == [2]
+
+
+def test_specks_are_dropped() -> None:
+    number = Number(["2", "3"])
+    canvas = bytearray(number.rgba())
+    canvas[3::4][5 * number.width + 3] = 255  # one dark pixel in the margin
+    (reading,) = segment.readings(canvas, number.width, number.height)
+    assert len(reading) == 2
+
+
+# Touching digits -------------------------------------------------------------------------
+
+
+def touching() -> Number:
+    """A 2 and a 3 whose ink runs into each other: one component."""
+    return Number(["2", "3"], gap=0.0)
+
+
+def fake_model(true_boxes: Sequence[tuple[int, int, int, int]], digits: str, calls: list[int]):
+    """A score function that is sure of a crop that is one of the true digits (within a few
+    pixels) and unsure of anything else, and records how many crops each call had."""
+
+    def score(crops: list[Crop]) -> list[list[float]]:
+        calls.append(len(crops))
+        answers = []
+        for crop in crops:
+            matches = [
+                digit
+                for box, digit in zip(true_boxes, digits, strict=True)
+                if all(abs(a - b) <= 0.1 * SIZE for a, b in zip(crop.box, box, strict=True))
+            ]
+            sure = LABELS.index(matches[0]) if matches else 8
+            answers.append(
+                [0.97 if i == sure else 0.003 for i in range(10)]
+                if matches
+                else [0.4 if i == sure else 0.6 / 9 for i in range(10)]
+            )
+        return answers
+
+    return score
+
+
+def test_touching_digits_are_cut_and_the_model_chooses_the_right_cut() -> None:
+    number = touching()
+    rgba = number.rgba()
+    candidates = segment.readings(rgba, number.width, number.height)
+    assert len(candidates) > 1  # the whole, and cuts
+    assert {len(reading) for reading in candidates} >= {2}
+    true_boxes = [
+        ink_box(number.rgba(d), number.width, number.height) for d in number.digit_strokes
+    ]
+    calls: list[int] = []
+    best = segment.best_reading(candidates, fake_model(true_boxes, "23", calls))
+    assert best.digits == "23"
+    distinct = {(crop.box, crop.ink) for reading in candidates for crop in reading}
+    assert calls == [len(distinct)]  # one model call, each distinct crop once
+
+
+def test_the_pad_s_strokes_separate_touching_digits_without_cuts() -> None:
+    """Drawn in separate strokes, touching digits are two groups: each crop holds its own
+    ink, the other digit's removed (up to the pixels where both pens passed)."""
+    number = touching()
+    rgba = number.rgba()
+    (reading,) = segment.stroke_readings(number.strokes, rgba, number.width, number.height)
+    assert len(reading) == 2
+    for digit, crop in enumerate(reading):
+        own = ink_box(number.rgba(number.digit_strokes[digit]), number.width, number.height)
+        assert all(abs(a - b) <= 2 for a, b in zip(crop.box, own, strict=True))
+
+
+def test_a_number_written_in_one_stroke_is_cut() -> None:
+    """Cursive: two digits joined in one stroke are one group, cut like touching pixels."""
+    number = touching()
+    joined = [[p for s in number.strokes for p in s]]
+    rgba = number.rgba()
+    candidates = segment.stroke_readings(joined, rgba, number.width, number.height)
+    assert any(len(reading) == 2 for reading in candidates)
+
+
+def crop_of(box: tuple[int, int, int, int]) -> Crop:
+    return Crop(box, bytes([255]), [0.0] * 784)
+
+
+def scorer(answers: dict[tuple[int, int, int, int], tuple[str, float]]):
+    def score(crops: list[Crop]) -> list[list[float]]:
+        out = []
+        for crop in crops:
+            digit, p = answers[crop.box]
+            out.append([p if label == digit else (1 - p) / 9 for label in LABELS])
+        return out
+
+    return score
+
+
+@pytest.mark.parametrize(
+    ("whole", "halves", "expected"),
+    [
+        (0.8, 0.95, "0"),  # without the penalty the two 1s would win (0.9025 > 0.8)
+        (0.55, 0.9, "0"),
+        (0.3, 0.99, "11"),  # a far better split still wins
+    ],
+)
+def test_cutting_a_0_into_two_1s_must_pay_for_the_extra_digit(
+    whole: float, halves: float, expected: str
+) -> None:
+    zero, left, right = (0, 0, 20, 30), (0, 0, 10, 30), (10, 0, 20, 30)
+    candidates = [[crop_of(zero)], [crop_of(left), crop_of(right)]]
+    score = scorer({zero: ("0", whole), left: ("1", halves), right: ("1", halves)})
+    best = segment.best_reading(candidates, score)
+    assert best.digits == expected
+    assert len(best.probabilities) == len(expected)
+
+
+def test_best_reading_refuses_a_model_answer_of_the_wrong_size() -> None:
+    candidates = [[crop_of((0, 0, 5, 5))]]
+    with pytest.raises(ValueError, match="answers"):
+        segment.best_reading(candidates, lambda crops: [])
+    with pytest.raises(ValueError, match="probabilities"):
+        segment.best_reading(candidates, lambda crops: [[1.0]])
+    with pytest.raises(ValueError):
+        segment.best_reading([], lambda crops: [])
+
+
+# Bad input -------------------------------------------------------------------------------
+
+
+def test_an_empty_canvas_is_nothing_to_recognize() -> None:
+    blank = bytes(200 * 100 * 4)
+    with pytest.raises(NothingToRecognize):
+        segment.readings(blank, 200, 100)
+    with pytest.raises(NothingToRecognize):
+        segment.stroke_readings([], blank, 200, 100)
+
+
+def test_more_than_max_digits_is_refused_with_a_message() -> None:
+    number = Number((["1", "7"] * 7)[: MAX_DIGITS + 1], gap=8.0)
+    rgba = number.rgba()
+    with pytest.raises(TooManyDigits, match=f"at most {MAX_DIGITS}"):
+        segment.stroke_readings(number.strokes, rgba, number.width, number.height)
+    with pytest.raises(TooManyDigits, match=f"at most {MAX_DIGITS}"):
+        segment.readings(rgba, number.width, number.height)
+
+
+def test_exactly_max_digits_are_read() -> None:
+    number = Number((["1", "7"] * 6)[:MAX_DIGITS], gap=8.0)
+    (reading,) = segment.readings(number.rgba(), number.width, number.height)
+    assert len(reading) == MAX_DIGITS
+
+
+@pytest.mark.parametrize("rise", [0.0, 0.3])
+def test_a_long_line_is_refused_with_a_message(rise: float) -> None:
+    width, height = 400, 140
+    line = [(20.0, 60.0), (380.0, 60.0 - rise * 120)]
+    rgba = draw([smooth(line)], width, height, pen=8.0)
+    with pytest.raises(LongLine, match="line"):
+        segment.readings(rgba, width, height)
+    with pytest.raises(LongLine, match="line"):
+        segment.stroke_readings([smooth(line)], rgba, width, height)
+
+
+def test_bad_input_errors_are_value_errors_a_user_can_read() -> None:
+    assert issubclass(TooManyDigits, segment.NotANumber)
+    assert issubclass(LongLine, segment.NotANumber)
+    assert issubclass(segment.NotANumber, ValueError)
+    with pytest.raises(ValueError, match="bytes"):
+        segment.readings(bytes(10), 200, 100)
