@@ -379,15 +379,18 @@ def test_exactly_max_digits_are_read() -> None:
     assert len(reading) == MAX_DIGITS
 
 
-@pytest.mark.parametrize("rise", [0.0, 0.3])
-def test_a_long_line_is_refused_with_a_message(rise: float) -> None:
-    width, height = 400, 140
-    line = [(20.0, 60.0), (380.0, 60.0 - rise * 120)]
-    rgba = draw([smooth(line)], width, height, pen=8.0)
+@pytest.mark.parametrize("drop", [0, 36, 120, -200])
+def test_a_long_line_is_refused_with_a_message(drop: int) -> None:
+    """Level or slanted (down to wider than tall, where a line could pass for touching
+    digits by its shape): a line, not a number."""
+    width, height = 400, 240
+    start = 20 if drop >= 0 else height - 20
+    line = smooth([(20.0, start), (380.0, start + drop)])
+    rgba = draw([line], width, height, pen=8.0)
     with pytest.raises(LongLine, match="line"):
         segment.readings(rgba, width, height)
     with pytest.raises(LongLine, match="line"):
-        segment.stroke_readings([smooth(line)], rgba, width, height)
+        segment.stroke_readings([line], rgba, width, height)
 
 
 def test_bad_input_errors_are_value_errors_a_user_can_read() -> None:

@@ -62,11 +62,14 @@ ATTACH_GAP = 0.5
 # 1): a group wider than SPLIT_ASPECT times its height may be digits that touch, and cuts
 # are proposed; wider than WHOLE_ASPECT, no single digit is that wide, so only the cuts are
 # readings. A group wider than LINE_ASPECT times its height is more than eight touching
-# digits of that shape: a line drawn across, not a number.
+# digits of that shape: a line drawn across, not a number. So is a group wider than tall
+# whose rows nearly all (LINE_ROWS of them) cross its ink once: a slanted line does; digits
+# side by side, touching or not, cross it at least once each, and a wide 0 or 2 twice.
 SPLIT_ASPECT = 1.0
 WHOLE_ASPECT = 1.8
 TYPICAL_ASPECT = 0.7
 LINE_ASPECT = 6.0
+LINE_ROWS = 0.9
 # How a group may be cut: into at most this many more pieces than its width suggests, and,
 # into two, at this many of the emptiest columns (each at least MIN_CUT_SPACING of the
 # group's width from the others).
@@ -84,6 +87,9 @@ EXTRA_DIGIT_PENALTY = 0.7
 MIN_PROBABILITY = 1e-9
 
 _CHANNELS = 4
+# 1 for every non-zero level; a run of ink starts where a 0 is followed by a 1.
+_NONZERO = bytes([0] + [1] * 255)
+_RUN_START = b"\x00\x01"
 _ALPHA = 3
 
 
@@ -355,13 +361,25 @@ def _cut(box: PixelBox, ink: bytes, columns: list[int], make: _Crops) -> list[Cr
     return crops
 
 
+def _single_crossings(ink: bytes, width: int) -> float:
+    """The share of the rows that cross the ink once (one run of ink; C-speed per row)."""
+    rows = range(0, len(ink), width)
+    single = sum(
+        (b"\x00" + ink[start : start + width].translate(_NONZERO)).count(_RUN_START) == 1
+        for start in rows
+    )
+    return single / len(rows)
+
+
 def _ways(box: PixelBox, ink: bytes, make: _Crops) -> list[list[Crop]]:
     """The ways to read one group: whole, and cut where it is too wide for one digit.
 
     Raises LongLine when it is far too wide for digits."""
     width, height = box[2] - box[0], box[3] - box[1]
     aspect = width / height
-    if aspect > LINE_ASPECT:
+    if aspect > LINE_ASPECT or (
+        aspect > SPLIT_ASPECT and _single_crossings(ink, width) >= LINE_ROWS
+    ):
         raise LongLine("That looks like a line, not digits: write the number's digits.")
     whole = make(box, ink)
     ways = [[whole]] if whole is not None and aspect <= WHOLE_ASPECT else []
