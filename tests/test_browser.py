@@ -96,7 +96,8 @@ def test_drawing_before_ready_is_recognized_once_ready(page: Page) -> None:
 
 
 def test_every_request_stays_on_the_site(page: Page, base_url: str, tmp_path: Path) -> None:
-    """Load, draw, upload, recognize: nothing leaves the device (no other origin, no body)."""
+    """Load, draw, upload, recognize, correct an answer, export and import your handwriting:
+    nothing leaves the device (no other origin, no body)."""
     image = Image.new("L", (300, 240), 250)
     ImageDraw.Draw(image).line([(150, 30), (150, 210)], fill=20, width=12)
     image.save(tmp_path / "one.png")
@@ -109,6 +110,16 @@ def test_every_request_stays_on_the_site(page: Page, base_url: str, tmp_path: Pa
     seq = prediction_seq(page)
     page.get_by_test_id("upload").set_input_files(tmp_path / "one.png")
     assert shown_after(page, seq) == "1"
+    seq = prediction_seq(page)
+    page.get_by_test_id("correct").get_by_role("button", name="It was a 7").click()
+    expect(page.get_by_test_id("correct-note")).to_contain_text("learned that this is a 7")
+    shown_after(page, seq)
+    page.get_by_test_id("handwriting").locator("summary").click()
+    with page.expect_download() as download:
+        page.get_by_test_id("handwriting-export").click()
+    download.value.save_as(tmp_path / "handwriting.json")
+    page.get_by_test_id("handwriting-import").set_input_files(tmp_path / "handwriting.json")
+    expect(page.get_by_test_id("handwriting-message")).to_contain_text("Imported 0 examples")
     urls = [request.url for request in requests]
     assert any(url.endswith("pyodide.asm.wasm") for url in urls)
     assert any(url.endswith("tf.mjs") for url in urls)

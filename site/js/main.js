@@ -1,7 +1,10 @@
 // Orchestration: the pad, the ways in (drawing, images, examples), the recognizer worker and
 // the results view. The main thread only draws and renders; recognition happens in the worker.
 
+import { CorrectionRow } from './correction.js';
 import { EXAMPLES, exampleStrokes } from './examples.js';
+import { Handwriting } from './handwriting.js';
+import { HandwritingPanel } from './handwriting-panel.js';
 import { ImageInputError, loadImageFile, pickFile } from './images.js';
 import { followInputKind } from './input-kind.js';
 import { registerServiceWorker } from './offline.js';
@@ -25,11 +28,16 @@ followInputKind();
 const view = new ResultsView();
 let upload = null; // {bitmap, imageData}: the image on the pad, recognized at its own resolution
 let serviceWorkerStarted = false;
+let statusCount = 0; // bumped by every status: a later one overrides an earlier one's wait
+let shownFinal = null; // the ok result whose answer is on screen, until it changes
+let spokenWithNext = null; // said with the next final answer (one announcement, not two)
+let correctedAt = null; // performance.now() of a correction, until the answer it brings shows
 
 const client = new RecognizerClient({
   workerUrl: useBaseline ? BASELINE_WORKER_URL : undefined,
   onStatus: ({ stage, message, progress, ...details }) => {
     const ready = stage === 'ready';
+    statusCount += 1;
     view.showStatus(stage, message, progress);
     byTestId('retry').hidden = stage !== 'error';
     if (!ready) {
@@ -40,7 +48,12 @@ const client = new RecognizerClient({
     performance.mark('digit:ready', { detail: details.stepTimes });
     view.showModelInfo(details);
     view.uncertainBelow = details.uncertainBelow;
-    scheduler.setReady(true);
+    // The worker keeps the examples in memory only: a new one gets them all again, before it
+    // recognizes anything, so the first answer already knows your handwriting.
+    const current = statusCount;
+    handwriting.workerReady().then(() => {
+      if (current === statusCount) scheduler.setReady(true);
+    });
     if (!serviceWorkerStarted) {
       serviceWorkerStarted = true;
       // Only now: the service worker's precache then revalidates what the page just
@@ -64,16 +77,78 @@ const prediction = byTestId('prediction');
 const scheduler = new RecognitionScheduler({
   pad,
   recognize: () => client.recognize(pixelsToRecognize()),
-  onLive: (result) => view.showResult(result, { final: false }),
+  onLive: (result) => {
+    noFinalAnswer();
+    view.showResult(result, { final: false });
+  },
   onFinal: showFinal,
-  onNothing: (reason) => view.showNothing(NOTHING_MESSAGES[reason]),
+  onNothing: (reason) => {
+    noFinalAnswer();
+    view.showNothing(NOTHING_MESSAGES[reason]);
+  },
   onWaiting: () => view.showNotice(WAITING_MESSAGE),
-  onError: (error) => view.showError(`Recognition failed: ${error.message}`),
+  onError: (error) => {
+    noFinalAnswer();
+    view.showError(`Recognition failed: ${error.message}`);
+  },
   // data-pending: "true" while what is shown may still change (drawing, or recognizing).
   onPending: (pending) => {
     prediction.dataset.pending = String(pending);
   },
 });
+
+// Teaching it your handwriting: the row under the answer, the panel, and what is kept.
+const correction = new CorrectionRow(byTestId('correct'), { onCorrect: correctAnswer });
+const handwriting = new Handwriting({
+  client,
+  correction,
+  panel: new HandwritingPanel(byTestId('handwriting'), {
+    onDelete: (id) => handwriting.remove(id),
+    onReset: () => handwriting.reset(),
+    onExport: () => handwriting.exportFile(),
+    onImport: (file) => handwriting.importFile(file),
+  }),
+  announce: (text) => view.announce(text),
+  onChanged: recognizeAgain,
+});
+
+/** The answer on screen was really `label`: keep it, and show the answer that now gives. */
+async function correctAnswer(label) {
+  const result = shownFinal;
+  if (!result) return;
+  correction.setBusy(true);
+  correctedAt = performance.now();
+  try {
+    const thanks = await handwriting.correct(result, label);
+    correction.note(thanks);
+    recognizeAgain(thanks);
+    if (!shownFinal) correctedAt = null; // no answer to measure to
+  } catch (error) {
+    correctedAt = null;
+    correction.note(`That could not be kept: ${error.message}`);
+  } finally {
+    correction.setBusy(false);
+  }
+}
+
+/**
+ * What is kept changed: recognize the same pixels again (the answer may change), and say
+ * `text` with that answer; where there is no answer on screen, say it alone.
+ */
+function recognizeAgain(text = null) {
+  if (shownFinal && !pad.drawing) {
+    spokenWithNext = text;
+    scheduler.replaced();
+  } else if (text) {
+    view.announce(text);
+  }
+}
+
+function noFinalAnswer() {
+  shownFinal = null;
+  correctedAt = null;
+  correction.hide();
+}
 
 function clearPad() {
   pad.clear();
@@ -191,10 +266,18 @@ function showOfflineUnavailable(reason) {
 /** The answer for the finished drawing, then how long it took to come. */
 function showFinal(result, { strokeEndedAt, imageChosenAt }) {
   view.showResult(result, { final: true });
+  shownFinal = result.status === 'ok' ? result : null;
+  if (shownFinal) correction.show(result.digit);
+  else correction.hide();
+  if (spokenWithNext) view.announce(`${spokenWithNext} ${view.spoken}`);
+  spokenWithNext = null;
   // Pen lift, or an image file given, to result on screen, with the worker's own timings
   // (benchmarks/web.py reads these).
   measureUntilNow('digit:stroke-to-result', strokeEndedAt, result.timings);
   measureUntilNow('digit:image-to-result', imageChosenAt, result.timings);
+  // A correction's tap to the answer it brings: keeping it, teaching the worker, recognizing.
+  measureUntilNow('digit:correction-to-result', correctedAt, result.timings);
+  correctedAt = null;
 }
 
 function measureUntilNow(name, start, timings) {

@@ -20,9 +20,11 @@ export class ResultsView {
     this.modelInfo = byTestId('model-info');
     this.announcement = byTestId('announcement');
     this.modelInput = byTestId('model-input');
+    this.personalNote = byTestId('personalized');
     this.rows = this.buildProbabilityRows(byTestId('probabilities'));
     this.seq = 0;
     this.uncertainBelow = null;
+    this.spoken = ''; // what the last final result said
   }
 
   buildProbabilityRows(list) {
@@ -88,22 +90,35 @@ export class ResultsView {
       delete this.message.dataset.kind;
       spoken = `Recognized ${digit}, ${formatPercent(probability)} sure.`;
     }
+    // Your handwriting's examples (js/handwriting.js) made the answer differ from the model's.
+    const personalized = result.personal?.changed === true;
+    this.prediction.dataset.personalized = String(personalized);
+    this.personalNote.hidden = !personalized;
+    if (personalized) spoken += ' Adjusted to your handwriting.';
     this.renderProbabilities(probabilities, digit, uncertain ? runnerUp : null);
     this.renderModelInput(result.input);
     this.bumpSeq();
-    if (final) this.announce(spoken);
+    if (final) {
+      this.spoken = spoken;
+      this.announce(spoken);
+    }
   }
 
   showNothing(message, { announce = true } = {}) {
     this.prediction.textContent = '';
     this.prediction.dataset.uncertain = 'false';
+    this.prediction.dataset.personalized = 'false';
+    this.personalNote.hidden = true;
     this.confidence.textContent = '';
     this.message.textContent = message;
     delete this.message.dataset.kind;
     this.renderProbabilities(null, null, null);
     this.renderModelInput(null);
     this.bumpSeq();
-    if (announce) this.announce(message);
+    if (announce) {
+      this.spoken = message;
+      this.announce(message);
+    }
   }
 
   /** Something went wrong; what is shown stays, with the reason under it. */
