@@ -16,7 +16,7 @@ from itertools import pairwise
 import numpy as np
 import pytest
 from digits import segment
-from digits.facts import LABELS, MAX_DIGITS
+from digits.facts import LABELS, MAX_DIGITS, NOISE_THRESHOLD
 from digits.preprocess import NothingToRecognize, to_model_input
 from digits.segment import Crop, LongLine, TooManyDigits
 
@@ -210,11 +210,29 @@ def test_an_image_of_a_number_reads_as_its_digits_each_normalized_as_alone(
 
 @pytest.mark.parametrize("shapes", NUMBERS.values(), ids=NUMBERS.keys())
 def test_the_pad_s_strokes_give_the_same_crops_as_its_pixels(shapes: list[str]) -> None:
+    """The first reading from the strokes is the pixels' one; the others only split a digit
+    of several tall strokes (a 4) between its strokes, for the model to turn down."""
     number = Number(shapes)
     rgba = number.rgba()
-    assert segment.stroke_readings(number.strokes, rgba, number.width, number.height) == (
-        segment.readings(rgba, number.width, number.height)
-    )
+    by_strokes = segment.stroke_readings(number.strokes, rgba, number.width, number.height)
+    assert by_strokes[0] == segment.readings(rgba, number.width, number.height)[0]
+    assert len(by_strokes) == 2 ** shapes.count("4")
+    assert all(len(reading) > len(shapes) for reading in by_strokes[1:])
+
+
+@pytest.mark.parametrize("path", ["strokes", "pixels"])
+@pytest.mark.parametrize("shapes", NUMBERS.values(), ids=NUMBERS.keys())
+def test_the_model_s_choice_is_the_number_written(shapes: list[str], path: str) -> None:
+    number = Number(shapes)
+    rgba = number.rgba()
+    if path == "strokes":
+        candidates = segment.stroke_readings(number.strokes, rgba, number.width, number.height)
+    else:
+        candidates = segment.readings(rgba, number.width, number.height)
+    calls: list[int] = []
+    best = segment.best_reading(candidates, fake_model(number, labels(shapes), calls))
+    assert best.digits == labels(shapes)
+    assert len(calls) == 1
 
 
 def test_uneven_sizes_and_a_drifting_baseline_in_pixels() -> None:
@@ -248,18 +266,35 @@ def touching() -> Number:
     return Number(["2", "3"], gap=0.0)
 
 
-def fake_model(true_boxes: Sequence[tuple[int, int, int, int]], digits: str, calls: list[int]):
-    """A score function that is sure of a crop that is one of the true digits (within a few
-    pixels) and unsure of anything else, and records how many crops each call had."""
+def true_boxes(number: Number) -> list[tuple[int, int, int, int]]:
+    """The ink box of each digit of the number drawn alone."""
+    return [ink_box(number.rgba(d), number.width, number.height) for d in number.digit_strokes]
+
+
+def ink_pixels(rgba: bytes) -> int:
+    """How many pixels hold ink above the noise threshold."""
+    return int((np.frombuffer(rgba, np.uint8)[3::4] > NOISE_THRESHOLD).sum())
+
+
+def fake_model(number: Number, digits: str, calls: list[int]):
+    """A score function that is sure of a crop that is one of the number's digits (its box
+    within a few pixels, and as much ink give or take a tenth) and unsure of anything else;
+    it records how many crops each call had."""
+    truth = [
+        (box, ink_pixels(number.rgba(strokes)))
+        for box, strokes in zip(true_boxes(number), number.digit_strokes, strict=True)
+    ]
 
     def score(crops: list[Crop]) -> list[list[float]]:
         calls.append(len(crops))
         answers = []
         for crop in crops:
+            ink = len(crop.ink) - crop.ink.count(0)
             matches = [
                 digit
-                for box, digit in zip(true_boxes, digits, strict=True)
+                for (box, pixels), digit in zip(truth, digits, strict=True)
                 if all(abs(a - b) <= 0.1 * SIZE for a, b in zip(crop.box, box, strict=True))
+                and abs(ink - pixels) <= 0.1 * pixels
             ]
             sure = LABELS.index(matches[0]) if matches else 8
             answers.append(
@@ -278,11 +313,8 @@ def test_touching_digits_are_cut_and_the_model_chooses_the_right_cut() -> None:
     candidates = segment.readings(rgba, number.width, number.height)
     assert len(candidates) > 1  # the whole, and cuts
     assert {len(reading) for reading in candidates} >= {2}
-    true_boxes = [
-        ink_box(number.rgba(d), number.width, number.height) for d in number.digit_strokes
-    ]
     calls: list[int] = []
-    best = segment.best_reading(candidates, fake_model(true_boxes, "23", calls))
+    best = segment.best_reading(candidates, fake_model(number, "23", calls))
     assert best.digits == "23"
     distinct = {(crop.box, crop.ink) for reading in candidates for crop in reading}
     assert calls == [len(distinct)]  # one model call, each distinct crop once
@@ -298,6 +330,20 @@ def test_the_pad_s_strokes_separate_touching_digits_without_cuts() -> None:
     for digit, crop in enumerate(reading):
         own = ink_box(number.rgba(number.digit_strokes[digit]), number.width, number.height)
         assert all(abs(a - b) <= 2 for a, b in zip(crop.box, own, strict=True))
+
+
+def test_overlapping_digits_drawn_in_separate_strokes_are_told_apart_by_the_model() -> None:
+    """A 1 under a 7's bar groups with the 7 by their extents (as a 4's upright with its
+    first stroke): the split between their strokes is a reading, and the model takes it."""
+    number = Number(["7", "1"], gap=-0.3 * SIZE)
+    rgba = number.rgba()
+    assert segment.group_strokes(number.strokes) == [[0, 1]]
+    candidates = segment.stroke_readings(number.strokes, rgba, number.width, number.height)
+    calls: list[int] = []
+    best = segment.best_reading(candidates, fake_model(number, "71", calls))
+    assert best.digits == "71"
+    for crop, box in zip(best.crops, true_boxes(number), strict=True):
+        assert all(abs(a - b) <= 2 for a, b in zip(crop.box, box, strict=True))
 
 
 def test_a_number_written_in_one_stroke_is_cut() -> None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from itertools import islice, product
+from itertools import islice, pairwise, product
 from typing import NamedTuple
 
 from digits import preprocess
@@ -79,6 +79,10 @@ MIN_CUT_SPACING = 1 / 8
 # The readings of a number are every combination of its groups' ways; beyond this many, the
 # groups after the first that went over are read their most likely way only.
 MAX_READINGS = 64
+
+# A stroke at least this share of its group's tallest can be a digit of its own when the
+# group is split between its strokes (a 4's two strokes are; a 5's or 7's bar is not).
+TALL_STROKE = 0.5
 
 # Choosing a reading: each extra digit must make the reading this many nats (e^0.7: about
 # twice) more probable, so a 0 is not read as two 1s, nor an 8 as 3 and 3; a probability
@@ -444,23 +448,91 @@ def readings(rgba: bytes | bytearray | memoryview, width: int, height: int) -> l
 # Strokes --------------------------------------------------------------------------------
 
 
-def _owner(point: Point, groups_points: list[list[Point]], contenders: Iterable[int]) -> int:
-    """The group with the stroke point nearest to `point`."""
-    x, y = point
+class _Reach:
+    """Which stroke groups a pixel's ink is from: every group with a stroke point within the
+    pen's reach of its centre (where two digits' pens crossed, both: a 1 through a 7's bar
+    keeps its whole stroke), else the nearest. The points are kept in a grid of cells the
+    reach wide, so only the 3x3 cells around a pixel are looked at."""
 
-    def distance(group: int) -> float:
-        return min((px - x) ** 2 + (py - y) ** 2 for px, py in groups_points[group])
+    def __init__(self, groups_points: list[list[Point]], reach: float) -> None:
+        self.groups_points = groups_points
+        self.reach2 = reach * reach
+        self.cell = cell = max(reach, 1.0)
+        self.grid: dict[tuple[int, int], list[tuple[int, float, float]]] = {}
+        for group, points in enumerate(groups_points):
+            for x, y in points:
+                self.grid.setdefault((int(x // cell), int(y // cell)), []).append((group, x, y))
 
-    return min(contenders, key=distance)
+    def owners(self, x: float, y: float, contenders: Sequence[int]) -> set[int]:
+        column, row = int(x // self.cell), int(y // self.cell)
+        found = {
+            group
+            for dx in (-1, 0, 1)
+            for dy in (-1, 0, 1)
+            for group, px, py in self.grid.get((column + dx, row + dy), ())
+            if group in contenders and (px - x) ** 2 + (py - y) ** 2 <= self.reach2
+        }
+        if found:
+            return found
+
+        def distance(group: int) -> float:
+            return min((px - x) ** 2 + (py - y) ** 2 for px, py in self.groups_points[group])
+
+        return {min(contenders, key=distance)}
+
+
+def _pen_reach(ink: bytes, strokes: Iterable[Stroke]) -> float:
+    """Half the pen's width, and a pixel: the ink's area over the strokes' length is the
+    width (the pad's pen, whatever the device's pixel ratio)."""
+    length = sum(
+        math.dist(first, second) for stroke in strokes for first, second in pairwise(stroke)
+    )
+    area = len(ink) - ink.count(0)
+    return (area / length if length else math.sqrt(area)) / 2 + 1
+
+
+def _shared_run(
+    reach: _Reach, y: int, start: int, end: int, contenders: Sequence[int]
+) -> dict[int, list[tuple[int, int, int]]]:
+    """The run (y, start, end) shared out among the groups it is ink of.
+
+    Looked at every ``reach.cell`` pixels (a crossing pen is wider than that, so none is
+    missed), pixel by pixel only between two looks that disagree: sharing a whole digit
+    (a 4's two strokes, split as two readings) then costs a fraction of its pixels."""
+
+    def owners(x: int) -> frozenset[int]:
+        return frozenset(reach.owners(x + 0.5, y + 0.5, contenders))
+
+    step = max(1, int(reach.cell))
+    looks = sorted({*range(start, end, step), end - 1})
+    last, last_owners = looks[0], owners(looks[0])
+    segments = [(last, last + 1, last_owners)]
+    for x in looks[1:]:
+        here = owners(x)
+        if here == last_owners:
+            segments.append((last + 1, x + 1, here))
+        else:
+            segments += [(between, between + 1, owners(between)) for between in range(last + 1, x)]
+            segments.append((x, x + 1, here))
+        last, last_owners = x, here
+    parts: dict[int, list[tuple[int, int, int]]] = {}
+    for first, after, groups in segments:
+        for group in groups:
+            runs = parts.setdefault(group, [])
+            if runs and runs[-1][2] == first:
+                runs[-1] = (y, runs[-1][1], after)
+            else:
+                runs.append((y, first, after))
+    return parts
 
 
 def _stroke_groups(
     plane: _Plane, strokes: Sequence[Stroke], groups: list[list[int]]
 ) -> list[list[tuple[int, int, int]]]:
     """The ink's runs shared out among the stroke groups: a component goes to the groups whose
-    points fall on it; one that several groups touch (digits that touch) is shared pixel by
-    pixel, to the group with the nearest stroke point; one no point falls on (a stroke's
-    rendering reaching past its points), to the group nearest it."""
+    points fall on it; one that several groups touch (digits that touch or cross) is shared
+    pixel by pixel (``_Reach``); one no point falls on (a stroke's rendering reaching past
+    its points), to the group nearest it."""
     left, top = plane.left, plane.top
     runs = Runs(plane.ink, plane.width, plane.height)
     by_row: dict[int, list[int]] = {}
@@ -476,6 +548,9 @@ def _stroke_groups(
                 _, start, end = runs.runs[index]
                 if start <= x < end:
                     touched.setdefault(runs.find(index), set()).add(group)
+    reach = _Reach(
+        groups_points, _pen_reach(plane.ink, (strokes[i] for group in groups for i in group))
+    )
     shared: list[list[tuple[int, int, int]]] = [[] for _ in groups]
     everyone = range(len(groups))
     for root, pieces in runs.components().items():
@@ -484,38 +559,60 @@ def _stroke_groups(
             shared[contenders[0]].extend(pieces)
             continue
         for y, start, end in pieces:
-            first = _owner((start, y), groups_points, contenders)
-            if first == _owner((end - 1, y), groups_points, contenders):
-                shared[first].append((y, start, end))
-                continue
-            for x in range(start, end):
-                shared[_owner((x, y), groups_points, contenders)].append((y, x, x + 1))
+            for group, parts in _shared_run(reach, y, start, end, contenders).items():
+                shared[group].extend(parts)
     return shared
+
+
+def _stroke_splits(
+    box: PixelBox, ink: bytes, strokes: Sequence[Stroke], group: list[int], make: _Crops
+) -> list[list[Crop]]:
+    """A group of several strokes read as two digits, its strokes split left | right (by
+    their centres) wherever both sides hold a tall stroke: digits that overlap (a 7's bar
+    over the next digit) group by their extents like a 4's strokes do, and only the model
+    can tell them apart. A 5's or 7's bar is never a side of its own."""
+    boxes = {index: stroke_box(strokes[index]) for index in group}
+    tallest = max(bottom - top for _, top, _, bottom in boxes.values())
+    order = sorted(group, key=lambda index: boxes[index][0] + boxes[index][2])
+
+    def has_tall(side: list[int]) -> bool:
+        return any(boxes[i][3] - boxes[i][1] >= TALL_STROKE * tallest for i in side)
+
+    plane = _Plane(ink, box[2] - box[0], box[3] - box[1], box[0], box[1])
+    ways = []
+    for cut in range(1, len(order)):
+        sides = [order[:cut], order[cut:]]
+        if not all(map(has_tall, sides)):
+            continue
+        shared = _stroke_groups(plane, strokes, sides)
+        crops = [make(*_group_plane(plane, runs)) if runs else None for runs in shared]
+        if all(crops):
+            ways.append(crops)
+    return ways
 
 
 def stroke_readings(
     strokes: Sequence[Stroke], rgba: bytes | bytearray | memoryview, width: int, height: int
 ) -> list[list[Crop]]:
     """Candidate readings of a number drawn on the pad: its strokes (points in the canvas's
-    pixels) grouped into digits, each digit's ink taken from the canvas, groups too wide for
-    a digit (digits drawn in one stroke, or touching) cut in several ways.
+    pixels) grouped into digits, each digit's ink taken from the canvas; groups too wide for
+    a digit (digits drawn in one stroke, or touching) cut in several ways, and groups of
+    several strokes also split between their strokes.
 
     Raises NothingToRecognize (blank), TooManyDigits, LongLine, and ValueError for pixels
     that do not fit the sizes."""
     groups = group_strokes(strokes)
     _check_count(groups)
-    data = preprocess._as_checked_bytes(rgba, width, height)
-    found = preprocess._find_ink(data, width, height)
-    if not groups or found is None:
-        raise preprocess.NothingToRecognize("nothing to recognize: no ink")
-    ink, (left, top, right, bottom), _ = found
-    plane = _Plane(ink, right - left, bottom - top, left, top)
+    plane = _ink_plane(rgba, width, height)
+    if not groups:
+        raise preprocess.NothingToRecognize("nothing to recognize: no strokes")
     make = _Crops()
     ways = []
-    for runs in _stroke_groups(plane, strokes, groups):
+    for group, runs in zip(groups, _stroke_groups(plane, strokes, groups), strict=True):
         if runs:
             box, group_ink = _group_plane(plane, runs)
-            ways.append(_ways(box, group_ink, make))
+            splits = _stroke_splits(box, group_ink, strokes, group, make)
+            ways.append(_ways(box, group_ink, make) + splits)
     if not ways:
         raise preprocess.NothingToRecognize("nothing to recognize: no ink under the strokes")
     return _combined(ways)
