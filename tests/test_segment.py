@@ -21,6 +21,7 @@ from digits.preprocess import NothingToRecognize, to_model_input
 from digits.segment import Crop, LongLine, TooManyDigits
 
 from harness.strokes import smooth
+from tests import photos
 from tests.photos import SHAPES
 
 Points = list[tuple[float, float]]
@@ -278,8 +279,8 @@ def ink_pixels(rgba: bytes) -> int:
 
 def fake_model(number: Number, digits: str, calls: list[int]):
     """A score function that is sure of a crop that is one of the number's digits (its box
-    within a few pixels, and as much ink give or take a tenth) and unsure of anything else;
-    it records how many crops each call had."""
+    within a few pixels, and as much ink give or take a fifth: a photo's is thinner) and
+    unsure of anything else; it records how many crops each call had."""
     truth = [
         (box, ink_pixels(number.rgba(strokes)))
         for box, strokes in zip(true_boxes(number), number.digit_strokes, strict=True)
@@ -294,7 +295,7 @@ def fake_model(number: Number, digits: str, calls: list[int]):
                 digit
                 for (box, pixels), digit in zip(truth, digits, strict=True)
                 if all(abs(a - b) <= 0.1 * SIZE for a, b in zip(crop.box, box, strict=True))
-                and abs(ink - pixels) <= 0.1 * pixels
+                and abs(ink - pixels) <= 0.2 * pixels
             ]
             sure = LABELS.index(matches[0]) if matches else 8
             answers.append(
@@ -445,3 +446,26 @@ def test_bad_input_errors_are_value_errors_a_user_can_read() -> None:
     assert issubclass(segment.NotANumber, ValueError)
     with pytest.raises(ValueError, match="bytes"):
         segment.readings(bytes(10), 200, 100)
+
+
+@pytest.mark.parametrize(
+    "look",
+    [
+        {},
+        {"noise": 4.0, "specks": 6, "seed": 3},
+        {"lighting": "gradient", "jpeg": 85},
+    ],
+    ids=["scan", "noisy-specked", "lit-jpeg"],
+)
+def test_a_photo_of_a_number_reads_as_its_digits(look: dict) -> None:
+    """Dark ink on opaque paper goes the single digit's photo route, then is split alike."""
+    shapes = ["2", "0", "4", "7-crossbar"]
+    number = Number(shapes, gap=1.5 * GAP)
+    cover = np.frombuffer(number.rgba(), np.uint8)[3::4].reshape(number.height, number.width)
+    options = dict(look)
+    if options.get("lighting") == "gradient":
+        options["lighting"] = photos.gradient(number.width, number.height, 1.0, 0.7)
+    rgba = photos.on_paper(cover / 255, **options)
+    candidates = segment.readings(rgba, number.width, number.height)
+    best = segment.best_reading(candidates, fake_model(number, labels(shapes), []))
+    assert best.digits == labels(shapes)
