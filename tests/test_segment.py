@@ -43,18 +43,20 @@ class Number:
         shapes: Sequence[str],
         *,
         sizes: Sequence[float] | None = None,
-        gap: float = GAP,
+        gap: float | Sequence[float] = GAP,
         drift: float = 0.0,
         slant: float = 0.0,
     ) -> None:
-        """`drift`: each digit's baseline lower than the previous by this share of its size;
-        `slant`: x moves left by this much per unit of height (a forward slant)."""
+        """`gap`: between each digit and the next (one for all, or one each); `drift`: each
+        digit's baseline lower than the previous by this share of its size; `slant`: x moves
+        left by this much per unit of height (a forward slant)."""
         sizes = sizes or [1.0] * len(shapes)
+        gaps = [gap] * len(shapes) if isinstance(gap, float | int) else list(gap)
         self.strokes: list[Points] = []
         self.owners: list[int] = []
         self.digit_strokes: list[list[Points]] = []
         x = MARGIN
-        for index, (shape, scale) in enumerate(zip(shapes, sizes, strict=True)):
+        for index, (shape, scale, after) in enumerate(zip(shapes, sizes, gaps, strict=True)):
             size = SIZE * scale
             top = MARGIN + index * drift * SIZE + (SIZE - size)
             left = x - INK_LEFT * size
@@ -68,7 +70,7 @@ class Number:
             self.digit_strokes.append(strokes)
             self.strokes += strokes
             self.owners += [index] * len(strokes)
-            x += (INK_RIGHT - INK_LEFT + slant) * size + gap
+            x += (INK_RIGHT - INK_LEFT + slant) * size + after
         self.width = math.ceil(max(px for s in self.strokes for px, _ in s) + MARGIN)
         self.height = math.ceil(max(py for s in self.strokes for _, py in s) + MARGIN)
 
@@ -319,6 +321,17 @@ def test_touching_digits_are_cut_and_the_model_chooses_the_right_cut() -> None:
     assert best.digits == "23"
     distinct = {(crop.box, crop.ink) for reading in candidates for crop in reading}
     assert calls == [len(distinct)]  # one model call, each distinct crop once
+
+
+def test_every_touching_pair_of_a_number_is_cut_the_right_way() -> None:
+    """Four pairs of touching digits in one number: each pair's ways are all combined, and
+    the model's choice is the whole number."""
+    shapes = ["2", "3", "5", "6", "2", "8", "9", "3"]
+    number = Number(shapes, gap=[0.0, 2 * GAP] * 4)
+    candidates = segment.readings(number.rgba(), number.width, number.height)
+    assert len(candidates) <= segment.MAX_READINGS
+    best = segment.best_reading(candidates, fake_model(number, labels(shapes), []))
+    assert best.digits == labels(shapes)
 
 
 def test_the_pad_s_strokes_separate_touching_digits_without_cuts() -> None:

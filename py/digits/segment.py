@@ -77,8 +77,10 @@ EXTRA_PIECES = 1
 ALTERNATIVE_CUTS = 3
 MIN_CUT_SPACING = 1 / 8
 # The readings of a number are every combination of its groups' ways; beyond this many, the
-# groups after the first that went over are read their most likely way only.
-MAX_READINGS = 64
+# groups after the first that went over are read their most likely way only. A group of two
+# touching digits has about five ways, so four such pairs in one number are all read (625
+# readings); what they cost is the sums in best_reading (the crops are made once each).
+MAX_READINGS = 1024
 
 # A stroke at least this share of its group's tallest can be a digit of its own when the
 # group is split between its strokes (a 4's two strokes are; a 5's or 7's bar is not).
