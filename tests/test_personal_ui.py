@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from harness.drawing import draw_digit_with_mouse
 from harness.page import prediction_seq, shown_after, wait_ready
-from harness.personal import correct_as, draw_flagged_one, teach_flagged_one
+from harness.personal import draw_flagged_one, teach_flagged_one
 
 pytestmark = pytest.mark.browser
 
@@ -194,7 +194,14 @@ def test_without_storage_it_says_so_and_still_recognizes_and_learns(page: Page) 
         "Your corrections cannot be kept on this device"
     )
     assert draw_flagged_one(page) != "1"
-    correct_as(page, "1")
+    # By keyboard this time: the button keeps the focus while the answer is recognized again.
+    one = page.locator('[data-testid="correct-digit"][data-digit="1"]')
+    one.focus()
+    seq = prediction_seq(page)
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("correct-note")).to_contain_text("learned that this is a 1")
+    shown_after(page, seq, RESULT_TIMEOUT_MS)
+    expect(one).to_be_focused()
     expect(page.get_by_test_id("correct-note")).to_contain_text("for this visit only")
     expect(page.get_by_test_id("handwriting-summary")).to_contain_text("this visit only")
     assert shown_after(page, draw_digit_with_mouse(page, "4"), RESULT_TIMEOUT_MS) == "4"

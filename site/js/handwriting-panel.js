@@ -75,7 +75,7 @@ export class HandwritingPanel {
   #askToReset() {
     const count = this.#examples.length;
     this.confirm.querySelector('.handwriting-confirm-question').textContent =
-      `Delete all ${examplesInWords(count)} of your handwriting?`;
+      count === 1 ? 'Delete your one example?' : `Delete all ${count} examples?`;
     this.confirm.hidden = false;
     this.resetButton.hidden = true;
     this.confirm.querySelector('[data-testid="handwriting-reset-cancel"]').focus();
@@ -100,7 +100,7 @@ export class HandwritingPanel {
       const group = document.createElement('section');
       group.className = 'handwriting-digit';
       group.dataset.digit = label;
-      const heading = document.createElement('h3');
+      const heading = document.createElement('h2');
       heading.textContent = `Digit ${label}:`;
       const count = document.createElement('span');
       count.className = 'handwriting-count';
