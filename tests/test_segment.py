@@ -453,6 +453,20 @@ def test_a_long_line_is_refused_with_a_message(drop: int) -> None:
         segment.stroke_readings([line], rgba, width, height)
 
 
+@pytest.mark.parametrize("stretch", [2.0, 2.1])
+def test_a_wide_7_is_a_digit_not_a_line(stretch: float) -> None:
+    """A quick 7 wider than tall (its box about 1.4 times) crosses each row once, like a
+    line: it is read all the same (whole, or cut, for the model to choose)."""
+    seven = [
+        [(MARGIN + x * stretch * SIZE, MARGIN + y * SIZE) for x, y in smooth(stroke)]
+        for stroke in SHAPES["7"]
+    ]
+    width, height = math.ceil(2 * MARGIN + stretch * SIZE), math.ceil(2 * MARGIN + SIZE)
+    rgba = draw(seven, width, height)
+    assert segment.readings(rgba, width, height)
+    assert segment.stroke_readings(seven, rgba, width, height)
+
+
 def test_bad_input_errors_are_value_errors_a_user_can_read() -> None:
     assert issubclass(TooManyDigits, segment.NotANumber)
     assert issubclass(LongLine, segment.NotANumber)

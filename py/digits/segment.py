@@ -62,13 +62,15 @@ ATTACH_GAP = 0.5
 # 1): a group wider than SPLIT_ASPECT times its height may be digits that touch, and cuts
 # are proposed; wider than WHOLE_ASPECT, no single digit is that wide, so only the cuts are
 # readings. A group wider than LINE_ASPECT times its height is more than eight touching
-# digits of that shape: a line drawn across, not a number. So is a group wider than tall
-# whose rows nearly all (LINE_ROWS of them) cross its ink once: a slanted line does; digits
-# side by side, touching or not, cross it at least once each, and a wide 0 or 2 twice.
+# digits of that shape: a line drawn across, not a number. So is a group more than
+# THIN_LINE_ASPECT times wider than tall whose rows nearly all (LINE_ROWS of them) cross its
+# ink once: a slanted line does; digits side by side, touching or not, cross each row at
+# least once each, and a wide 0 or 2 twice (a 7 crosses once too, but is not that wide).
 SPLIT_ASPECT = 1.0
 WHOLE_ASPECT = 1.8
 TYPICAL_ASPECT = 0.7
 LINE_ASPECT = 6.0
+THIN_LINE_ASPECT = 1.5
 LINE_ROWS = 0.9
 # How a group may be cut: into at most this many more pieces than its width suggests, and,
 # into two, at this many of the emptiest columns (each at least MIN_CUT_SPACING of the
@@ -384,7 +386,7 @@ def _ways(box: PixelBox, ink: bytes, make: _Crops) -> list[list[Crop]]:
     width, height = box[2] - box[0], box[3] - box[1]
     aspect = width / height
     if aspect > LINE_ASPECT or (
-        aspect > SPLIT_ASPECT and _single_crossings(ink, width) >= LINE_ROWS
+        aspect > THIN_LINE_ASPECT and _single_crossings(ink, width) >= LINE_ROWS
     ):
         raise LongLine("That looks like a line, not digits: write the number's digits.")
     whole = make(box, ink)
@@ -422,6 +424,7 @@ def _combined(ways: list[list[list[Crop]]]) -> list[list[Crop]]:
 
 
 def _check_count(groups: Sequence[object]) -> None:
+    """TooManyDigits when there are more groups than MAX_DIGITS (before any cut)."""
     if len(groups) > MAX_DIGITS:
         raise TooManyDigits(f"More than {MAX_DIGITS} digits: write at most {MAX_DIGITS}.")
 
