@@ -9,15 +9,17 @@ Two sources, one grouping rule (``group_boxes``):
   strokes whose horizontal extents overlap (a 4 in two strokes, a 5's or 7's separate bar, a
   crossed 7), which neither a drifting baseline nor uneven sizes change; a short stroke (a
   dot, a bar drawn beside its digit) goes with the nearest digit. The ink on the canvas is
-  then shared out by the strokes that made it (``_stroke_groups``).
+  then shared out by the strokes that made it (``_stroke_groups``; where two digits' pens
+  crossed, to both). Digits that overlap group like a 4's strokes do, so a group of several
+  tall strokes is also read split between its strokes (``_stroke_splits``).
 - pixels, for images (``readings``): the 8-connected components of the ink (the photo path's
   ``Runs``), grouped by the same rule (a broken stroke, a 5's bar).
 
 Digits that touch make one group too wide for a digit: it is cut at columns of little ink
-(the vertical projection's minima, ``_cuts``), in more than one way, and each way is a
-reading. ``best_reading`` lets the model choose: all the crops of all the readings in one
-batched call, the reading with the most probable digits (a sum of logs) wins, less a small
-penalty per extra digit so a 0 cut into two 1s does not.
+(the vertical projection's minima, ``_cuts``), in more than one way; the readings are the
+combinations of every group's ways. ``best_reading`` lets the model choose: all the distinct
+crops of all the readings in one batched call, the reading with the most probable digits (a
+sum of logs) wins, less a small penalty per extra digit so a 0 cut into two 1s does not.
 
 Input that is not a number raises a ``NotANumber`` (a ValueError) whose message a user can
 read: more than MAX_DIGITS digits, a long line. A blank one raises
