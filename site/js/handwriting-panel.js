@@ -53,7 +53,9 @@ export class HandwritingPanel {
     this.#examples = examples;
     const count = examples.length;
     const where = persistent ? '' : ', this visit only';
-    this.summary.textContent = count ? `(${examplesInWords(count)}${where})` : '(none yet)';
+    this.summary.textContent = count
+      ? `(${examplesInWords(count)}${where})`
+      : `(none yet${persistent ? '' : '; this visit only'})`;
     this.resetButton.disabled = count === 0;
     this.root.querySelector('[data-testid="handwriting-export"]').disabled = count === 0;
     if (count === 0) this.#endAsking(false);

@@ -20,6 +20,7 @@ import {
 
 export class Handwriting {
   #canLearn = null; // null until the worker answers; then whether it learns at all
+  #warned = false; // the panel has said that the examples cannot be kept
 
   /**
    * @param {object} parts
@@ -32,10 +33,7 @@ export class Handwriting {
    */
   constructor({ client, panel, correction, announce, onChanged, store = new HandwritingStore() }) {
     Object.assign(this, { client, panel, correction, announce, onChanged, store });
-    this.loaded = store.load().then(() => {
-      this.#showStore();
-      if (!store.persistent) this.#say(this.#storageProblem(), 'error');
-    });
+    this.loaded = store.load().then(() => this.#showStore());
   }
 
   /** Whether a correction can teach the recognizer (false until its worker said yes). */
@@ -168,8 +166,14 @@ export class Handwriting {
     );
   }
 
+  /** The panel shows what is kept; the first time storage fails (at load, or a write
+   * later: a full quota), it says so. */
   #showStore() {
     this.panel.show(this.store.list(), { persistent: this.store.persistent });
+    if (!this.store.persistent && !this.#warned) {
+      this.#warned = true;
+      this.#say(this.#storageProblem(), 'error');
+    }
   }
 
   #say(text, kind = 'info', { speak = true } = {}) {
