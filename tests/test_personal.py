@@ -165,3 +165,35 @@ def test_an_empty_canvas_is_still_nothing_to_recognize() -> None:
         bytes(SIDE * SIDE * 4), SIDE, SIDE, FakeModel(probabilities_for("1"), vector(4)), memory
     )
     assert result["status"] == "empty"
+
+
+def test_many_examples_of_a_digit_are_compared_as_prototypes_that_count_for_them() -> None:
+    limit = personal.MAX_COMPARED_PER_DIGIT
+    vectors = [personal._unit(vector(seed)) for seed in range(limit + 20)]
+    assert personal.prototypes(vectors[:limit], limit) == [(v, 1) for v in vectors[:limit]]
+    grouped = personal.prototypes(vectors, limit)
+    assert len(grouped) == limit
+    assert sum(count for _, count in grouped) == len(vectors)
+    assert grouped == personal.prototypes(vectors, limit)  # deterministic
+    assert all(math.isclose(math.hypot(*prototype), 1.0) for prototype, _ in grouped)
+
+
+def test_with_more_examples_than_compared_a_correction_still_counts_and_removal_undoes_it() -> None:
+    memory = personal.Memory()
+    count = personal.MAX_COMPARED_PER_DIGIT + 8
+    memory.replace(
+        [f"n{i}" for i in range(count)],
+        ["3"] * count,
+        [value for i in range(count) for value in vector(i)],
+        SIZE,
+    )
+    model = probabilities_for("1")
+    assert memory.adjust(model, vector(1000)) == (
+        model,
+        {"examples": count, "weight": 0.0, "nearest": None},
+    )
+    memory.add(["mine"], ["7"], vector(1000), SIZE)
+    adjusted, info = memory.adjust(model, vector(1000))
+    assert info["nearest"] == "7" and LABELS[max(range(10), key=adjusted.__getitem__)] == "7"
+    memory.remove(["mine"])
+    assert memory.adjust(model, vector(1000))[0] == model
