@@ -453,6 +453,7 @@ def recognition_cost(
     examples = stored_examples(candidates, answers, stored)
     page_ms: dict[str, list[float]] = {"none": [], "stored": []}
     worker_ms: dict[str, list[float]] = {"none": [], "stored": []}
+    personal_ms: dict[str, list[float]] = {"none": [], "stored": []}  # digits.personal's share
     fill_ms = []
     for _ in range(TIMING_ROUNDS):
         for condition in ("none", "stored"):
@@ -467,7 +468,9 @@ def recognition_cost(
             for reply in recognize_images_timed(page, images):
                 page_ms[condition].append(reply["ms"])
                 if reply["ok"]:
-                    worker_ms[condition].append(reply["result"]["timings"]["total_ms"])
+                    timings = reply["result"]["timings"]
+                    worker_ms[condition].append(timings["total_ms"])
+                    personal_ms[condition].append(timings.get("personal_ms", 0.0))
     forget_all(page)
     medians = {c: statistics.median(values) for c, values in page_ms.items()}
     worker = {c: statistics.median(values) for c, values in worker_ms.items() if values}
@@ -477,6 +480,7 @@ def recognition_cost(
         "rounds": TIMING_ROUNDS,
         "page_ms": medians,
         "worker_ms": worker,
+        "personal_ms": {c: statistics.median(v) for c, v in personal_ms.items() if v},
         "added_ms": medians["stored"] - medians["none"],
         "replace_ms": statistics.median(fill_ms) if fill_ms else None,
     }
@@ -571,7 +575,9 @@ def print_report(report: Record) -> None:
     print(
         f"recognition with {cost['stored']} stored examples: median "
         f"{cost['page_ms']['stored']:.1f} ms vs {cost['page_ms']['none']:.1f} ms with none "
-        f"({cost['added_ms']:+.1f} ms; {cost['drawings']} drawings x {cost['rounds']})"
+        f"({cost['added_ms']:+.1f} ms; {cost['drawings']} drawings x {cost['rounds']}; in the "
+        f"worker {cost['worker_ms'].get('stored', 0):.1f} vs {cost['worker_ms'].get('none', 0):.1f}"
+        f" ms, of which the personal step {cost['personal_ms'].get('stored', 0):.1f} ms)"
     )
     for name, target in report["targets"].items():
         value = target["value"]
