@@ -18,6 +18,9 @@ export async function registerServiceWorker({ onUpdateReady, onOfflineUnavailabl
   });
   container.startMessages();
   const registration = await container.register(SERVICE_WORKER_URL, { updateViaCache: 'none' });
+  // A browser (or automation) that blocks service workers may answer with no registration at
+  // all: nothing to watch, and nothing the person can do about it.
+  if (!registration) return null;
   let reloadRequested = false;
   container.addEventListener('controllerchange', () => {
     // Only the user's choice reloads: the first install also changes the controller, and so
