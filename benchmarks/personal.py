@@ -59,11 +59,11 @@ from playwright.sync_api import Page, sync_playwright
 
 from app import create_app
 from benchmarks.realworld import (
-    MNIST_BATCH,
     MNIST_IN_FLIGHT,
-    MNIST_SIDES,
     BenchmarkError,
     git_state,
+    mnist_replies,
+    mnist_test,
     open_page,
     positive,
 )
@@ -73,7 +73,6 @@ from harness.recognizer import (
     personalize,
     recognize_images,
     recognize_images_timed,
-    recognize_mnist,
     recognize_pngs,
     start_recognizer,
 )
@@ -343,25 +342,10 @@ def give_corrections(
 def mnist_answers(page: Page, limit: int | None, mnist_dir: Path) -> list[Record]:
     """The MNIST test split through the started recognizer, rendered as benchmarks/realworld.py
     renders it (sizes cycled, on white or as ink on transparency): label and answer."""
-    from training import mnist
-
-    try:
-        data = mnist.load(mnist_dir, allow_download=False)
-    except mnist.MnistError as error:
-        raise BenchmarkError(f"MNIST is not readable in {mnist_dir}: {error}") from error
-    images, labels = data.test_images, data.test_labels
-    count = len(labels) if limit is None else min(limit, len(labels))
+    images, labels = mnist_test(mnist_dir, limit)
     records: list[Record] = []
-    for first in range(0, count, MNIST_BATCH):
-        indices = range(first, min(count, first + MNIST_BATCH))
-        replies = recognize_mnist(
-            page,
-            images[first : indices.stop].tobytes(),
-            sides=[MNIST_SIDES[i % len(MNIST_SIDES)] for i in indices],
-            on_white=[(i // len(MNIST_SIDES)) % 2 == 1 for i in indices],
-            in_flight=MNIST_IN_FLIGHT,
-        )
-        for index, (status, digit, _detail) in zip(indices, replies, strict=True):
+    for batch in mnist_replies(page, images):
+        for index, status, digit, _detail in batch:
             answer = str(digit) if status == "ok" else "none"
             records.append({"index": index, "label": str(int(labels[index])), "answer": answer})
     progress(f"mnist: {len(records)}")

@@ -47,7 +47,7 @@ import random
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -122,25 +122,24 @@ def open_page(browser, url: str) -> Page:
     return page
 
 
-def run_mnist(
-    browser, url: str, limit: int | None, mnist_dir: Path, worker: str = WORKERS["page"]
-) -> list[Record]:
-    """The test split through a second copy of the page's worker (or `worker`), started and
-    fed by the page's own recognizer client, in batches."""
+def mnist_test(mnist_dir: Path, limit: int | None):
+    """The MNIST test split (images, labels), its first `limit` items; the training split is
+    never read."""
     from training import mnist  # TensorFlow-free; imported here so other sets skip NumPy IO
 
     try:
         data = mnist.load(mnist_dir, allow_download=False)
     except mnist.MnistError as error:
         raise BenchmarkError(f"MNIST is not readable in {mnist_dir}: {error}") from error
-    images, labels = data.test_images, data.test_labels
-    count = len(labels) if limit is None else min(limit, len(labels))
-    page = open_page(browser, url)
-    start_recognizer(page, worker)
-    records: list[Record] = []
-    started = time.perf_counter()
-    for first in range(0, count, MNIST_BATCH):
-        indices = range(first, min(count, first + MNIST_BATCH))
+    count = len(data.test_labels) if limit is None else min(limit, len(data.test_labels))
+    return data.test_images[:count], data.test_labels[:count]
+
+
+def mnist_replies(page: Page, images) -> Iterator[list[tuple[int, str, Any, Any]]]:
+    """The images through the recognizer started in `page`, a batch at a time: each batch's
+    (index, status, digit, detail), every size with both backgrounds."""
+    for first in range(0, len(images), MNIST_BATCH):
+        indices = range(first, min(len(images), first + MNIST_BATCH))
         replies = recognize_mnist(
             page,
             images[first : indices.stop].tobytes(),
@@ -149,7 +148,21 @@ def run_mnist(
             on_white=[(i // len(MNIST_SIDES)) % 2 == 1 for i in indices],
             in_flight=MNIST_IN_FLIGHT,
         )
-        for index, (status, digit, detail) in zip(indices, replies, strict=True):
+        yield [(index, *reply) for index, reply in zip(indices, replies, strict=True)]
+
+
+def run_mnist(
+    browser, url: str, limit: int | None, mnist_dir: Path, worker: str = WORKERS["page"]
+) -> list[Record]:
+    """The test split through a second copy of the page's worker (or `worker`), started and
+    fed by the page's own recognizer client, in batches."""
+    images, labels = mnist_test(mnist_dir, limit)
+    page = open_page(browser, url)
+    start_recognizer(page, worker)
+    records: list[Record] = []
+    started = time.perf_counter()
+    for batch in mnist_replies(page, images):
+        for index, status, digit, detail in batch:
             answer = str(digit) if status == "ok" else NO_ANSWER
             record: Record = {"index": index, "label": str(int(labels[index])), "answer": answer}
             record["side"] = MNIST_SIDES[index % len(MNIST_SIDES)]
@@ -158,7 +171,7 @@ def run_mnist(
             else:
                 record["status"] = f"{status}: {detail}" if detail else status
             records.append(record)
-        progress("mnist", len(records), count, started)
+        progress("mnist", len(records), len(images), started)
     page.close()
     return records
 
