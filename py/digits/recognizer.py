@@ -15,7 +15,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from digits import personal, preprocess
+from digits import segment as segment  # see below: imported, not called yet
 from digits.facts import LABELS
+
+# Every module of the page's package is imported here: a Python snapshot restored in the
+# page holds the modules imported, not the wheel's files (site/js/worker.js). digits.segment
+# (numbers, issue 13) is not called yet, but it must be there when it is.
 
 # The person's examples, for the life of the worker (the page sends them after each start).
 MEMORY = personal.Memory()
