@@ -9,22 +9,37 @@ Only the conversions at that boundary differ, and they live here. It also calls
 
 from __future__ import annotations
 
+import math
 import time
 from array import array
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from digits import personal, preprocess
-from digits import segment as segment  # see below: imported, not called yet
+from digits import personal, preprocess, segment
 from digits.facts import LABELS
 
 # Every module of the page's package is imported here: a Python snapshot restored in the
-# page holds the modules imported, not the wheel's files (site/js/worker.js). digits.segment
-# (numbers, issue 13) is not called yet, but it must be there when it is.
+# page holds the modules imported, not the wheel's files (site/js/worker.js).
 
 # The person's examples, for the life of the worker (the page sends them after each start).
 MEMORY = personal.Memory()
 PERSONAL_OPS = ("replace", "add", "remove")
+
+# A number is read only when the model finds digits in it: a reading whose digits' top
+# probabilities have a geometric mean below this is not digits (a word, a letter, a
+# drawing), and no number is made up from it. Real numbers' readings are far above it
+# (benchmarks/numbers.py counts how many are refused); a digit below the page's own "not
+# sure" threshold is still read, and marked, with its runner-up.
+NOT_DIGITS_BELOW = 0.35
+# Why a number was not read, by the segmentation's refusal (the page may style each).
+REFUSALS = (
+    (segment.TooManyDigits, "too-many-digits"),
+    (segment.LongLine, "long-line"),
+    (segment.Scribble, "scribble"),
+    (segment.NotANumber, "not-digits"),
+)
+NOTHING_WRITTEN = "Nothing to recognize: write a number."
+NOT_DIGITS = "That does not look like a number: write digits, 0 to 9."
 
 
 def _as_bytes(rgba: Any) -> bytes | bytearray | memoryview:
@@ -62,6 +77,51 @@ def _infer(run_model: Callable[..., Any], pixels: list[float]) -> list[float]:
         return [float(value) for value in run_model(values)]
     model_input.assign(values)
     return run_model().to_py().tolist()
+
+
+def _infer_batch(
+    run_model: Callable[..., Any], inputs: Sequence[Sequence[float]]
+) -> list[list[float]]:
+    """The model's probabilities for each of ``inputs`` (784 floats each), in ONE model call.
+
+    In the page, ``run_model.batch(values, count)`` (site/js/worker.js) reads the inputs laid
+    end to end in an ``array('f')`` in place and returns the probabilities likewise, and
+    leaves the features in ``run_model.batchFeatures``. A Python callable without ``batch``
+    (CPython tests) is called once per input.
+    """
+    batch = getattr(run_model, "batch", None)
+    if batch is None:
+        return [[float(value) for value in run_model(array("f", pixels))] for pixels in inputs]
+    values = array("f")
+    for pixels in inputs:
+        values.extend(pixels)
+    flat = _to_python(batch(values, len(inputs)))
+    flat = flat.tolist() if isinstance(flat, memoryview) else [float(value) for value in flat]
+    size = len(LABELS)
+    if len(flat) != size * len(inputs):
+        raise ValueError(f"the model returned {len(flat)} values for {len(inputs)} digits")
+    return [flat[index * size : (index + 1) * size] for index in range(len(inputs))]
+
+
+def _batch_features(run_model: Callable[..., Any], count: int) -> list[Sequence[float]] | None:
+    """The features of the last batch, one sequence per input; None if the model has none."""
+    features = getattr(run_model, "batchFeatures", None)
+    if features is None:
+        return None
+    flat = _to_python(features)
+    size = len(flat) // count if count else 0
+    return [flat[index * size : (index + 1) * size] for index in range(count)] if size else None
+
+
+def _strokes(strokes: Any) -> list[list[tuple[float, float]]]:
+    """The pad's strokes (flat [x0, y0, x1, y1, ...] each, JS arrays in the page) as points."""
+    points = []
+    for stroke in _to_python(strokes):
+        values = list(_to_python(stroke))
+        if len(values) % 2:
+            raise ValueError("a stroke must have an x and a y for every point")
+        points.append(list(zip(values[0::2], values[1::2], strict=True)))
+    return points
 
 
 def personalize(
@@ -143,5 +203,125 @@ def recognize(
             "preprocess_ms": (preprocessed - started) * 1000,
             "inference_ms": (inferred - preprocessed) * 1000,
             "personal_ms": (adjusted - inferred) * 1000,
+        },
+    }
+
+
+def _runner_up(probabilities: Sequence[float]) -> dict[str, Any]:
+    second = sorted(range(len(probabilities)), key=probabilities.__getitem__)[-2]
+    return {"digit": LABELS[second], "probability": probabilities[second]}
+
+
+def recognize_number(
+    rgba: Any,
+    width: int,
+    height: int,
+    strokes: Any,
+    run_model: Callable[..., Any],
+    memory: personal.Memory = MEMORY,
+) -> dict[str, Any]:
+    """Return what the page shows for a written number (number mode, issue 13).
+
+    ``strokes`` are the pad's strokes in the image's pixels (each a flat [x0, y0, x1, y1,
+    ...]), or None for an image: the ink is split into digits by them, else by its pixels
+    (``digits.segment``). Every distinct digit of every candidate reading goes to the model in
+    one batched call; the most probable reading is the answer.
+
+    ``{"status": "ok", "mode": "number", "number": "2026", "probability", "digits": [{"digit",
+    "probability", "probabilities", "runner_up": {"digit", "probability"}, "input", "box",
+    "personal"}], "timings"}``; ``{"status": "empty", "mode": "number", "message"}`` for
+    nothing; ``{"status": "rejected", "mode": "number", "reason", "message"}`` for ink that is
+    not a number (site/js's contract: never a made-up number).
+    """
+    started = time.perf_counter()
+    calls: list[int] = []
+    features_of: dict[tuple[Any, bytes], Sequence[float]] = {}
+
+    def score(crops: list[segment.Crop]) -> list[list[float]]:
+        """Every candidate digit in one model call; their features kept for the person's
+        examples (digits.personal), which then need no call of their own."""
+        calls.append(len(crops))
+        answers = _infer_batch(run_model, [crop.pixels for crop in crops])
+        features = _batch_features(run_model, len(crops)) if len(memory) else None
+        for crop, crop_features in zip(crops, features or (), strict=False):
+            features_of[(crop.box, crop.ink)] = crop_features
+        return answers
+
+    def refused(reason: str, message: str, **extra: Any) -> dict[str, Any]:
+        timings = {"total_ms": (time.perf_counter() - started) * 1000, **extra}
+        return {
+            "status": "rejected",
+            "mode": "number",
+            "reason": reason,
+            "message": message,
+            "timings": timings,
+        }
+
+    try:
+        data = _as_bytes(rgba)
+        if strokes is None:
+            candidates = segment.readings(data, width, height)
+        else:
+            candidates = segment.stroke_readings(_strokes(strokes), data, width, height)
+    except preprocess.NothingToRecognize:
+        return {
+            "status": "empty",
+            "mode": "number",
+            "message": NOTHING_WRITTEN,
+            "timings": {"segment_ms": (time.perf_counter() - started) * 1000},
+        }
+    except segment.NotANumber as refusal:
+        reason = next(name for kind, name in REFUSALS if isinstance(refusal, kind))
+        return refused(reason, str(refusal))
+    segmented = time.perf_counter()
+    reading = segment.best_reading(candidates, score)
+    inferred = time.perf_counter()
+    probabilities = reading.probabilities
+    tops = [max(p) for p in probabilities]
+    if math.exp(sum(math.log(max(top, segment.MIN_PROBABILITY)) for top in tops) / len(tops)) < (
+        NOT_DIGITS_BELOW
+    ):
+        return refused("not-digits", NOT_DIGITS)
+    learned = [{"examples": len(memory), "weight": 0.0, "nearest": None}] * len(probabilities)
+    if features_of:
+        adjusted = [
+            memory.adjust(p, features_of[(crop.box, crop.ink)])
+            for p, crop in zip(probabilities, reading.crops, strict=True)
+        ]
+        probabilities = [p for p, _ in adjusted]
+        learned = [note for _, note in adjusted]
+    adjusted_at = time.perf_counter()
+    digits = []
+    number_probability = 1.0
+    for crop, p, model_p, note in zip(
+        reading.crops, probabilities, reading.probabilities, learned, strict=True
+    ):
+        best = max(range(len(p)), key=p.__getitem__)
+        model_best = max(range(len(model_p)), key=model_p.__getitem__)
+        number_probability *= p[best]
+        digits.append(
+            {
+                "digit": LABELS[best],
+                "probability": p[best],
+                "probabilities": p,
+                "runner_up": _runner_up(p),
+                "input": crop.pixels,
+                "box": list(crop.box),
+                "personal": {**note, "changed": best != model_best},
+            }
+        )
+    return {
+        "status": "ok",
+        "mode": "number",
+        "number": "".join(digit["digit"] for digit in digits),
+        "probability": number_probability,
+        "digits": digits,
+        "timings": {
+            "segment_ms": (segmented - started) * 1000,
+            "inference_ms": (inferred - segmented) * 1000,
+            "personal_ms": (adjusted_at - inferred) * 1000,
+            "readings": len(candidates),
+            "crops": sum(calls),
+            "model_calls": len(calls),
         },
     }

@@ -22,11 +22,11 @@ crops of all the readings in one batched call, the reading with the most probabl
 sum of logs) wins, less a small penalty per extra digit so a 0 cut into two 1s does not.
 
 Input that is not a number raises a ``NotANumber`` (a ValueError) whose message a user can
-read: more than MAX_DIGITS digits, a long line. A blank one raises
+read: more than MAX_DIGITS digits, a long line, a scribble. A blank one raises
 ``preprocess.NothingToRecognize``, as for a single digit. Never a made-up number.
 
-Not wired into the page yet (issue 13): the worker, the batched model call and the UI come
-next. Pure standard library, for Pyodide.
+``digits.recognizer.recognize_number`` wires it to the page: one batched model call per
+reading. Pure standard library, for Pyodide.
 """
 
 from __future__ import annotations
@@ -90,6 +90,14 @@ MAX_READINGS = 1024
 # group is split between its strokes (a 4's two strokes are; a 5's or 7's bar is not).
 TALL_STROKE = 0.5
 
+# A digit is lines; a scribble or a filled-in area is ink that fills its box. A group at
+# least SCRIBBLE_MIN_ASPECT as wide as tall and as tall as wide (not a 1 or a line, whose
+# box is their one stroke; a lone pen tap the pad reports itself) whose ink covers more than
+# SCRIBBLE_INK_SHARE of its box is not read. A digit written small with a thick pen covers
+# up to about two thirds of its box (a 0 five pen widths tall: 0.61, tests/test_segment.py).
+SCRIBBLE_INK_SHARE = 0.8
+SCRIBBLE_MIN_ASPECT = 0.4
+
 # Choosing a reading: each extra digit must make the reading this many nats (e^0.7: about
 # twice) more probable, so a 0 is not read as two 1s, nor an 8 as 3 and 3; a probability
 # below MIN_PROBABILITY counts as it (no log of 0).
@@ -113,6 +121,10 @@ class TooManyDigits(NotANumber):
 
 class LongLine(NotANumber):
     """A line drawn across (far wider than tall), not digits."""
+
+
+class Scribble(NotANumber):
+    """Ink that fills its box (a scribble, a filled-in area), not the lines of digits."""
 
 
 class Crop(NamedTuple):
@@ -384,13 +396,17 @@ def _single_crossings(ink: bytes, width: int) -> float:
 def _ways(box: PixelBox, ink: bytes, make: _Crops) -> list[list[Crop]]:
     """The ways to read one group: whole, and cut where it is too wide for one digit.
 
-    Raises LongLine when it is far too wide for digits."""
+    Raises LongLine when it is far too wide for digits, Scribble when its ink fills it."""
     width, height = box[2] - box[0], box[3] - box[1]
     aspect = width / height
     if aspect > LINE_ASPECT or (
         aspect > THIN_LINE_ASPECT and _single_crossings(ink, width) >= LINE_ROWS
     ):
         raise LongLine("That looks like a line, not digits: write the number's digits.")
+    if SCRIBBLE_MIN_ASPECT <= aspect <= 1 / SCRIBBLE_MIN_ASPECT and len(ink) - ink.count(
+        0
+    ) > SCRIBBLE_INK_SHARE * len(ink):
+        raise Scribble("That looks like a scribble, not digits: write the number's digits.")
     whole = make(box, ink)
     ways = [[whole]] if whole is not None and aspect <= WHOLE_ASPECT else []
     if aspect > SPLIT_ASPECT:

@@ -2,6 +2,7 @@
 // no Pyodide. Same message protocol as the product's worker (site/js/protocol.js).
 
 import { LABELS } from '../js/facts.js';
+import { RECOGNIZE_MODES } from '../js/protocol.js';
 import {
   loadModel,
   modelDetails,
@@ -27,7 +28,10 @@ async function start() {
   return model.run;
 }
 
-function recognize({ width, height, pixels }, run) {
+const ONE_DIGIT_ONLY = 'The baseline recognizer reads one digit only.';
+
+function recognize({ width, height, pixels, mode }, run) {
+  if (mode === RECOGNIZE_MODES.NUMBER) throw new Error(ONE_DIGIT_ONLY);
   const started = performance.now();
   const input = toModelInput(new Uint8Array(pixels), width, height);
   const preprocessed = performance.now();

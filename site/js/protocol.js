@@ -1,7 +1,11 @@
 // The recognizer worker's messages, defined once: the page's client (recognizer-client.js)
 // and both workers (worker.js, and the baseline's) build and read them through this module.
 //
-// page -> worker  {type: RECOGNIZE, id, width, height, pixels}   pixels: RGBA, transferred
+// page -> worker  {type: RECOGNIZE, id, width, height, pixels, mode, strokes}
+//                   pixels: RGBA, transferred; mode: 'digit' (one digit) or 'number' (a row
+//                   of digits, issue 13); strokes (number mode, a drawing): each stroke a
+//                   flat [x0, y0, x1, y1, ...] in the image's pixels, in drawing order, or
+//                   null for an image (its ink is then split into digits by its pixels)
 //                 {type: PERSONAL, id, op: 'replace' | 'add', examples}
 //                 {type: PERSONAL, id, op: 'remove', ids}
 //                   the person's corrected examples, which the worker keeps in memory only
@@ -10,7 +14,10 @@
 //                   model saw as a Uint8Array (0 paper, 255 full ink; see EXAMPLE_INPUT_SCALE)
 // worker -> page  {type: RESULT, id, ok: true, result} | {type: RESULT, id, ok: false, error}
 //                   the answer to either request: for PERSONAL, result is
-//                   {examples, perLabel: {'0': count, ...}} (what the worker now holds)
+//                   {examples, perLabel: {'0': count, ...}} (what the worker now holds);
+//                   for RECOGNIZE, what digits.recognizer.recognize (digit mode) or
+//                   recognize_number (number mode: status 'ok' with number and digits,
+//                   'empty', or 'rejected' with reason and message) returns
 //                 {type: STATUS, stage: 'loading' | 'ready' | 'error', message, ...details}
 //                 {type: STEP_STARTING, name}   a loading step has its files, now runs code
 
@@ -22,9 +29,18 @@ export const MESSAGE = Object.freeze({
   STEP_STARTING: 'step-starting',
 });
 
-/** Ask for the digit in an RGBA image; `pixels` is its ArrayBuffer (transfer it). */
-export function recognizeMessage(id, { width, height, pixels }) {
-  return { type: MESSAGE.RECOGNIZE, id, width, height, pixels };
+export const RECOGNIZE_MODES = Object.freeze({ DIGIT: 'digit', NUMBER: 'number' });
+
+/**
+ * Ask for the digit (or, in number mode, the number) in an RGBA image; `pixels` is its
+ * ArrayBuffer (transfer it); `strokes` the pad's strokes, number mode only.
+ */
+export function recognizeMessage(
+  id,
+  { width, height, pixels, mode = RECOGNIZE_MODES.DIGIT, strokes = null },
+) {
+  if (!Object.values(RECOGNIZE_MODES).includes(mode)) throw new Error(`unknown mode ${mode}`);
+  return { type: MESSAGE.RECOGNIZE, id, width, height, pixels, mode, strokes };
 }
 
 // An example's input values (0-1 floats, as the model saw them) are stored as bytes: 0-255.

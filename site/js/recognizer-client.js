@@ -142,14 +142,17 @@ export class RecognizerClient {
   }
 
   /**
-   * Recognize the digit in an ImageData; its buffer is transferred, not copied.
+   * Recognize the digit in an ImageData, or with {mode: 'number', strokes} the number
+   * (protocol.js: RECOGNIZE); its buffer is transferred, not copied.
    * @param {ImageData} image
+   * @param {{mode?: string, strokes?: number[][] | null}} [options]
    * @returns {Promise<object>} the worker's result
    */
-  recognize(image) {
+  recognize(image, { mode, strokes } = {}) {
     const pixels = image.data.buffer;
+    const { width, height } = image;
     return this.request(
-      (id) => recognizeMessage(id, { width: image.width, height: image.height, pixels }),
+      (id) => recognizeMessage(id, { width, height, pixels, mode, strokes }),
       [pixels],
     );
   }

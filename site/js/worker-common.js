@@ -254,6 +254,19 @@ export async function loadModel({ onTfReady = () => {}, onModelReady = () => {} 
   };
   run.input = input;
   run.features = features;
+  /**
+   * The probabilities of `count` inputs laid end to end in `inputs`, in ONE model call (a
+   * number's digits); their features are left in `run.batchFeatures` alike.
+   */
+  run.batch = (inputs, count) =>
+    tf.tidy(() => {
+      const tensor = tf.tensor(inputs, [count, ...manifest.input.shape.slice(1)], 'float32');
+      if (!outputs) return model.predict(tensor).dataSync();
+      const [probabilities, batchFeatures] = model.execute(tensor, outputs);
+      run.batchFeatures = batchFeatures.dataSync();
+      return probabilities.dataSync();
+    });
+  run.batchFeatures = null;
   /** The features of `count` inputs laid end to end in `inputs` (one batched call). */
   run.featuresOf = outputs
     ? (inputs, count) =>
@@ -264,6 +277,7 @@ export async function loadModel({ onTfReady = () => {}, onModelReady = () => {} 
     : null;
   run(); // warm-up: the first call compiles and allocates
   run.featuresOf?.(input, 1); // and the first for the features alone plans its own execution
+  run.batch(new Float32Array(2 * size), 2); // and a batch of several, as a number's digits
   onModelReady();
   return { run, manifest, backend, tfVersion: tf.version_core };
 }

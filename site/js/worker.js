@@ -4,7 +4,7 @@
 // from a CDN.
 
 import { watchDownloads } from './download-watch.js';
-import { EXAMPLE_INPUT_SCALE } from './protocol.js';
+import { EXAMPLE_INPUT_SCALE, RECOGNIZE_MODES } from './protocol.js';
 import { sha256Hex } from './sha256.js';
 import {
   dropSnapshots,
@@ -191,7 +191,7 @@ async function start() {
     loadModel({ onTfReady: () => stepDone(STEPS[0]), onModelReady: () => stepDone(STEPS[1]) }),
   ]);
   recognizer = python.module;
-  runModel = model.run;
+  runModel = pythonFacing(model.run);
   status('ready', 'Ready: draw a digit.', {
     ...modelDetails(model),
     seconds: (performance.now() - started) / 1000,
@@ -227,9 +227,31 @@ function saveSnapshot(pyodide, key) {
   );
 }
 
-function recognize({ width, height, pixels }) {
+/**
+ * The model's run() as the page's Python calls it: `batch` takes the inputs as Python's
+ * array('f') (a PyProxy) and reads its buffer in place, without a copy.
+ */
+function pythonFacing(run) {
+  const batch = run.batch;
+  run.batch = (values, count) => {
+    if (!values.getBuffer) return batch(values, count);
+    const buffer = values.getBuffer('f32');
+    try {
+      return batch(buffer.data, count);
+    } finally {
+      buffer.release();
+    }
+  };
+  return run;
+}
+
+function recognize({ width, height, pixels, mode, strokes }) {
   const started = performance.now();
-  const proxy = recognizer.recognize(new Uint8Array(pixels), width, height, runModel);
+  const image = new Uint8Array(pixels);
+  const proxy =
+    mode === RECOGNIZE_MODES.NUMBER
+      ? recognizer.recognize_number(image, width, height, strokes ?? null, runModel)
+      : recognizer.recognize(image, width, height, runModel);
   try {
     const result = proxy.toJs({ dict_converter: Object.fromEntries });
     result.timings.total_ms = performance.now() - started;
