@@ -88,3 +88,52 @@ def test_an_examples_features_match_those_of_the_same_drawing_recognized(page: P
         assert batched == pytest.approx(alone, abs=1e-5)
         assert max(alone) > 0  # ReLU features of a real digit: not all zero
     assert got["alone"][0] != got["alone"][1]
+
+
+# A number through the page's worker in number mode: the client is the harness's (started by
+# start_recognizer), the message the page's own (protocol.js: mode, strokes).
+RECOGNIZE_NUMBER = """async ({ pixels, width, height, strokes }) => {
+    const data = Uint8ClampedArray.from(atob(pixels), (char) => char.charCodeAt(0));
+    const image = new ImageData(data, width, height);
+    return await globalThis.harnessRecognizer.recognize(image, { mode: 'number', strokes });
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["strokes", "pixels"])
+def test_a_numbers_digits_get_the_models_own_probabilities_from_one_batched_call(
+    page: Page, path: str
+) -> None:
+    """Every candidate digit goes to TF.js in one batched call (run.batch, the inputs read in
+    place from Python's array): each digit's probabilities are the model's for its input
+    run alone, to float32 rounding of the batched convolution."""
+    import base64
+
+    from tests.test_segment import Number
+
+    number = Number(["2", "0", "4", "7"])
+    strokes = (
+        [[value for point in stroke for value in point] for stroke in number.strokes]
+        if path == "strokes"
+        else None
+    )
+    page.goto("/")
+    start_recognizer(page)
+    result = page.evaluate(
+        RECOGNIZE_NUMBER,
+        {
+            "pixels": base64.b64encode(number.rgba()).decode(),
+            "width": number.width,
+            "height": number.height,
+            "strokes": strokes,
+        },
+    )
+    stop_recognizer(page)
+    assert result["status"] == "ok", result
+    assert result["timings"]["model_calls"] == 1
+    assert len(result["number"]) == 4
+    direct = page.evaluate(RUN_DIRECTLY, [digit["input"] for digit in result["digits"]])
+    for digit, expected in zip(result["digits"], direct, strict=True):
+        assert digit["probabilities"] == pytest.approx(expected, abs=1e-6)
+        assert digit["digit"] == LABELS[expected.index(max(expected))]
+    assert result["number"] == "".join(digit["digit"] for digit in result["digits"])

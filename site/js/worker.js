@@ -250,7 +250,8 @@ function recognize({ width, height, pixels, mode, strokes }) {
   const image = new Uint8Array(pixels);
   const proxy =
     mode === RECOGNIZE_MODES.NUMBER
-      ? recognizer.recognize_number(image, width, height, strokes ?? null, runModel)
+      ? // undefined, not null, for no strokes: Pyodide gives Python None for undefined only.
+        recognizer.recognize_number(image, width, height, strokes ?? undefined, runModel)
       : recognizer.recognize(image, width, height, runModel);
   try {
     const result = proxy.toJs({ dict_converter: Object.fromEntries });
