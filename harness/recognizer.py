@@ -103,3 +103,24 @@ def correct_then_recognize(
     recognition's {ok, result | error}, "ms": from sending the correction to that answer}."""
     arg = {"request": request, "image": _images_payload([image])[0]}
     return call_export(page, RECOGNIZER_JS, "correctThenRecognize", arg)
+
+
+def recognize_numbers(
+    page: Page,
+    items: list[tuple[bytes, list[list[float]] | None]],
+    in_flight: int = 3,
+    mode: str = "number",
+) -> list[dict[str, Any]]:
+    """Each (PNG file, strokes or None) through the started recognizer as the page sends it in
+    `mode` ("number": client.recognize(image, {mode: 'number', strokes}), strokes in the
+    image's pixels, each a flat [x0, y0, x1, y1, ...], None for an image; "digit": the old
+    single-digit call, strokes unused), `in_flight` requests queued at the worker. PNGs, as
+    `recognize_pngs`: a wide pad's RGBA is a megabyte. In order, {"ok": True, "result"} (the
+    result without model inputs and probability lists) or {"ok": False, "error"}."""
+    arg = {
+        "images": [base64.b64encode(data).decode() for data, _ in items],
+        "strokes": [strokes for _, strokes in items],
+        "mode": mode,
+        "inFlight": in_flight,
+    }
+    return call_export(page, RECOGNIZER_JS, "recognizeNumbers", arg)

@@ -199,3 +199,43 @@ export async function recognizeMnist({ images, sides, onWhite, inFlight }) {
   await Promise.all(Array.from({ length: inFlight }, lane));
   return results;
 }
+
+/** A result as a report keeps it: each digit's model input and probabilities left out. */
+function summary(result) {
+  const { input, probabilities, model_probabilities, digits, ...kept } = result;
+  if (digits)
+    kept.digits = digits.map(({ digit, probability, runner_up, box }) => ({
+      digit,
+      probability,
+      runner_up,
+      box,
+    }));
+  return kept;
+}
+
+/**
+ * Recognize each PNG (base64) as the page does in `mode`: 'number' sends strokes[i] (the
+ * pad's strokes in the image's pixels, each a flat [x0, y0, x1, y1, ...]; null for an image)
+ * with client.recognize(image, {mode: 'number', strokes}); 'digit' makes the old call,
+ * client.recognize(image). `inFlight` recognitions are queued at the worker. Each answer is
+ * {ok, result} (the result without the model inputs and probability lists: a number's are
+ * 784 + 10 floats a digit) or {ok: false, error}, in order.
+ */
+export async function recognizeNumbers({ images, strokes, mode, inFlight }) {
+  const answers = new Array(images.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < images.length) {
+      const index = next++;
+      const image = await decodePng(images[index]);
+      const recognition =
+        mode === 'number'
+          ? recognizer().recognize(image, { mode, strokes: strokes?.[index] ?? null })
+          : recognizer().recognize(image);
+      const answer = await settled(recognition);
+      answers[index] = answer.ok ? { ok: true, result: summary(answer.result) } : answer;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return answers;
+}
