@@ -92,9 +92,11 @@ def read_number(reply: Record) -> Record:
     if not reply["ok"]:
         return {"answer": NO_NUMBER, "status": "error", "why": reply["error"]}
     result = reply["result"]
+    timings = result.get("timings", {})
     found: Record = {
         "status": result.get("status"),
-        "ms": result.get("timings", {}).get("total_ms"),
+        "ms": timings.get("total_ms"),
+        "timings": {key: round(value, 2) for key, value in timings.items()},
     }
     if result.get("status") == "ok":
         found["answer"] = result["number"]
@@ -225,7 +227,7 @@ def print_report(report: Record) -> None:
     )
     header = (
         f"{'':14} {'numbers':>7} {'digits':>6} {'number%':>7} {'digit%':>6} {'single%':>7} "
-        f"{'gap':>5} {'wrong count%':>12} {'many/few/refused':>16} {'ms':>6}"
+        f"{'gap':>6} {'wrong count%':>12} {'many/few/refused':>16} {'ms':>6}"
     )
     for source, scored in report["scores"].items():
         data = report["data"][source]
@@ -249,7 +251,7 @@ def print_report(report: Record) -> None:
             print(
                 f"{name:14} {found['numbers']:7d} {found['digits']:6d} "
                 f"{percent(found['number_accuracy']):>7} {percent(found['digit_accuracy']):>6} "
-                f"{percent(found['single_accuracy']):>7} {gap:>5} "
+                f"{percent(found['single_accuracy']):>7} {gap:>6} "
                 f"{percent(found['wrong_count']):>12} {counts:>16} {ms:>6}"
             )
         refused = scored["all"]["refused_why"]

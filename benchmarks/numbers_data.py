@@ -8,7 +8,8 @@ digits touching or overlapping. Only the digits the shipped model never trained 
 here was tuned on them.
 
 - **pen**: pendigits trajectories, each replayed as the pad draws it (ONE polyline through its
-  8 points, y flipped: how the data was recorded), on a wide pad of PAD_WIDTH x PAD_HEIGHT
+  8 points, y flipped: how the data was recorded; a pointer event every POINTER_STEP_PX along
+  it, as a pen moving over the pad reports them), on a wide pad of PAD_WIDTH x PAD_HEIGHT
   canvas pixels, black ink on transparency, the pad's round pen (1/14 of the pad's height,
   site/js/pad.js's PEN_WIDTH_FRACTION), anti-aliased. The strokes travel with the image in
   canvas pixels, as the page sends them in number mode.
@@ -36,6 +37,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -66,6 +68,9 @@ TOUCH_PX = 2  # the touching pair's ink overlaps by this many pixels in its clos
 OVERLAP_RANGE = (0.15, 0.35)  # of the narrower digit's ink width, beyond touching
 INK_LEVEL = 40  # alpha above this is ink (digits.facts.NOISE_THRESHOLD)
 SUPERSAMPLE = 4
+# A pointer event every this many canvas pixels at most along a stroke: a pen moving about
+# 360 px/s with events at 60 Hz (the pad draws and sends every one).
+POINTER_STEP_PX = 6.0
 FIT_TRIES = 6
 
 Stroke = list[tuple[float, float]]
@@ -309,6 +314,19 @@ def _pen_number(digits: list[handwriting.Trajectory], spacing: str, pair, params
     return strokes
 
 
+def pointer_events(stroke: Stroke) -> Stroke:
+    """The polyline as the pad records it: a point for every pointer event, POINTER_STEP_PX
+    apart at most along each segment (the 8 points of the data, and those between), so
+    digits.segment gets strokes like a person's, not 8 points 30-80 px apart."""
+    points = [stroke[0]]
+    for (x0, y0), (x1, y1) in pairwise(stroke):
+        steps = max(1, math.ceil(math.dist((x0, y0), (x1, y1)) / POINTER_STEP_PX))
+        points += [
+            (x0 + (x1 - x0) * k / steps, y0 + (y1 - y0) * k / steps) for k in range(1, steps + 1)
+        ]
+    return points
+
+
 def _rgba_from_alpha(alpha: np.ndarray) -> bytes:
     """Black ink on transparency, as the pad's canvas holds it."""
     rgba = np.zeros((*alpha.shape, 4), dtype=np.uint8)
@@ -340,7 +358,10 @@ def pen_item(index: int, digits: list[tuple[int, Any]], spacing: str, rng: rando
         width=PAD_WIDTH,
         height=PAD_HEIGHT,
         rgba=_rgba_from_alpha(alpha),
-        strokes=[[round(value, 2) for point in stroke for value in point] for stroke in strokes],
+        strokes=[
+            [round(value, 2) for point in pointer_events(stroke) for value in point]
+            for stroke in strokes
+        ],
         rows=[row for row, _ in digits],
         touching_pair=pair,
         singles=singles,

@@ -94,7 +94,9 @@ def test_pen_strokes_are_in_canvas_pixels_on_the_ink() -> None:
         whole = ink(item.rgba, item)
         for stroke in item.strokes:
             points = numbers_data.flat_points(stroke)
-            assert len(points) == handwriting.PEN_POINTS
+            assert len(points) > handwriting.PEN_POINTS  # pointer events between the 8
+            steps = [np.hypot(x1 - x0, y1 - y0) for (x0, y0), (x1, y1) in pairwise(points)]
+            assert max(steps) <= numbers_data.POINTER_STEP_PX + 0.01
             for x, y in points:
                 assert whole[int(y), int(x)]
         # Left to right, as written.
