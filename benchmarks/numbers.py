@@ -8,8 +8,8 @@ The numbers (benchmarks/numbers_data.py): 2-8 digits each, made of the real hand
 gaps, uneven sizes and a drifting baseline; a third of them with one pair of digits touching,
 a third with one pair overlapping (ink crossing). `--numbers` of each source (300 by default:
 600 in all):
-- pen: pendigits trajectories drawn on a wide pad (840x300 canvas pixels) as the pad draws
-  them, sent with their strokes in canvas pixels (the pad's number mode);
+- pen: pendigits trajectories drawn on number mode's pad (640x256 canvas pixels) as the pad
+  draws them, sent with their strokes in canvas pixels (the pad's number mode);
 - scans: optdigits bitmaps placed in one black-on-white image, no strokes (the pixel path, as
   an uploaded photo or scan).
 

@@ -9,8 +9,8 @@ here was tuned on them.
 
 - **pen**: pendigits trajectories, each replayed as the pad draws it (ONE polyline through its
   8 points, y flipped: how the data was recorded; a pointer event every POINTER_STEP_PX along
-  it, as a pen moving over the pad reports them), on a wide pad of PAD_WIDTH x PAD_HEIGHT
-  canvas pixels, black ink on transparency, the pad's round pen (1/14 of the pad's height,
+  it, as a pen moving over the pad reports them), on number mode's pad (PAD_WIDTH x PAD_HEIGHT
+  canvas pixels), black ink on transparency, the pad's round pen (1/14 of the pad's height,
   site/js/pad.js's PEN_WIDTH_FRACTION), anti-aliased. The strokes travel with the image in
   canvas pixels, as the page sends them in number mode.
 - **scans**: optdigits 32x32 bitmaps, each cropped to its ink, upscaled (bilinear: grey
@@ -53,9 +53,11 @@ LENGTH_BANDS = {"2": (2, 2), "3-4": (3, 4), "5-8": (5, 8)}
 PARTS = ("validation", "held_out")
 DEFAULT_SEED = 13
 
-# The wide pad: a phone's pad in landscape or a desktop's, in canvas pixels.
-PAD_WIDTH, PAD_HEIGHT = 840, 300
-PEN_PX = PAD_HEIGHT * handwriting.PEN_WIDTH_FRACTION  # 21.4 px, as 20 px on a 280 px pad
+# Number mode's pad, in canvas pixels: a strip 2.5 times wider than tall (site/css/style.css
+# --strip-aspect) whose longer side the pad holds at most 640 px (site/js/pad.js MAX_SIDE):
+# what a phone at 2x or a desktop gives. The pen is 1/14 of its shorter side (pad.js).
+PAD_WIDTH, PAD_HEIGHT = 640, 256
+PEN_PX = PAD_HEIGHT * handwriting.PEN_WIDTH_FRACTION  # 18.3 px, as 20 px on a 280 px pad
 MARGIN = 0.08  # of the pad's height, kept clear around the number
 DIGIT_HEIGHT = (0.4, 0.7)  # of the pad's height: how large the number is written
 SCAN_BIT_PX = (3.0, 4.5)  # px per bitmap bit: a 32-bit digit 96-144 px tall
