@@ -45,6 +45,7 @@ import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ from harness.server import ensure_web_runtime, serve
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = ROOT / "benchmarks" / "results" / "numbers.json"
 NUMBERS = 300  # of each source
-BATCH = 60  # numbers per page.evaluate (their PNGs and their digits' PNGs)
+BATCH = 30  # numbers per page.evaluate (their PNGs and their digits' PNGs)
 IN_FLIGHT = 3  # recognitions queued at the worker
 NO_NUMBER = "none"  # the page showed no number (refused, nothing, an error)
 # Issue 13's targets.
@@ -127,12 +128,13 @@ def recognize_items(page: Page, items: list[numbers_data.Item]) -> list[Record]:
 
 
 def run_source(page: Page, source: str, count: int, seed: int) -> list[Record]:
-    items = numbers_data.items(count, source, seed)
+    """The source's first `count` numbers through the page, made and sent a batch at a time."""
     records: list[Record] = []
-    for first in range(0, len(items), BATCH):
-        records += recognize_items(page, items[first : first + BATCH])
+    made = numbers_data.generate(count, source, seed)
+    while batch := list(islice(made, BATCH)):
+        records += recognize_items(page, batch)
         right = sum(record["answer"] == record["label"] for record in records)
-        progress(f"{source}: {len(records)}/{len(items)} numbers, {right} read right")
+        progress(f"{source}: {len(records)}/{count} numbers, {right} read right")
     return records
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import io
 import math
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
@@ -408,20 +409,24 @@ def scan_item(index: int, digits: list[tuple[int, Any]], spacing: str, rng: rand
     )
 
 
-def items(count: int, source: str, seed: int = DEFAULT_SEED) -> list[Item]:
-    """The first `count` numbers of `source` ("pen" or "scans"): lengths uniform in LENGTHS,
-    spacing cycling through SPACINGS."""
+def generate(count: int, source: str, seed: int = DEFAULT_SEED) -> Iterator[Item]:
+    """The first `count` numbers of `source` ("pen" or "scans"), one at a time (a wide pad's
+    images are large: a run holds a batch, not all): lengths uniform in LENGTHS, spacing
+    cycling through SPACINGS."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
     drawer = _Drawer(source, seed)
-    made = []
+    make = pen_item if source == "pen" else scan_item
     for index in range(count):
         rng = random.Random(f"{seed}-{source}-{index}")
         length = rng.choice(LENGTHS)
         spacing = SPACINGS[index % len(SPACINGS)]
-        make = pen_item if source == "pen" else scan_item
-        made.append(make(index, drawer.take(length), spacing, rng))
-    return made
+        yield make(index, drawer.take(length), spacing, rng)
+
+
+def items(count: int, source: str, seed: int = DEFAULT_SEED) -> list[Item]:
+    """`generate`'s numbers as a list."""
+    return list(generate(count, source, seed))
 
 
 def flat_points(stroke: list[float]) -> list[tuple[float, float]]:
