@@ -239,9 +239,30 @@ def test_the_model_s_choice_is_the_number_written(shapes: list[str], path: str) 
 
 
 def test_uneven_sizes_and_a_drifting_baseline_in_pixels() -> None:
-    number = Number(["1", "4", "5-bar", "0"], sizes=[1.0, 0.5, 1.2, 0.6], drift=0.3)
+    number = Number(["1", "4", "5-bar", "0"], sizes=[1.0, 0.5, 1.2, 0.6], drift=0.05)
+    assert ink_box(number.rgba(), number.width, number.height)[3] <= segment.SEGMENT_HEIGHT + 40
     (reading,) = segment.readings(number.rgba(), number.width, number.height)
     assert [crop.pixels for crop in reading] == [alone(number, d) for d in range(4)]
+
+
+@pytest.mark.parametrize("path", ["strokes", "pixels"])
+def test_a_tall_number_is_segmented_smaller_and_its_boxes_are_in_the_image_s_pixels(
+    path: str,
+) -> None:
+    """Ink taller than SEGMENT_HEIGHT is area-averaged down to it before it is split: the
+    digits are found as at full size, and each crop's box is still in the image's pixels."""
+    number = Number(["1", "4", "5-bar", "0"], sizes=[1.0, 0.5, 1.2, 0.6], drift=0.3)
+    top, bottom = ink_box(number.rgba(), number.width, number.height)[1::2]
+    assert bottom - top > 1.1 * segment.SEGMENT_HEIGHT
+    rgba = number.rgba()
+    if path == "strokes":  # the first reading: each group whole (the 4 is also split)
+        reading = segment.stroke_readings(number.strokes, rgba, number.width, number.height)[0]
+    else:
+        (reading,) = segment.readings(rgba, number.width, number.height)
+    assert len(reading) == 4
+    for digit, crop in enumerate(reading):
+        own = ink_box(number.rgba(number.digit_strokes[digit]), number.width, number.height)
+        assert all(abs(a - b) <= 3 for a, b in zip(crop.box, own, strict=True)), (crop.box, own)
 
 
 def test_a_broken_stroke_is_one_digit() -> None:
@@ -496,3 +517,17 @@ def test_a_photo_of_a_number_reads_as_its_digits(look: dict) -> None:
     candidates = segment.readings(rgba, number.width, number.height)
     best = segment.best_reading(candidates, fake_model(number, labels(shapes), []))
     assert best.digits == labels(shapes)
+
+
+@pytest.mark.parametrize(("width_prior", "expected"), [(False, "8"), (True, "04")])
+def test_in_an_image_a_crop_wider_than_a_digit_loses_to_its_cut(
+    width_prior: bool, expected: str
+) -> None:
+    """Two scanned digits that touch, 1.3 times as wide as tall, read confidently as one 8:
+    in an image (width_prior) the width of a digit decides for the cut; on the pad, whose
+    strokes tell digits apart, the model alone does."""
+    pair, left, right = (0, 0, 130, 100), (0, 0, 62, 100), (66, 0, 130, 100)
+    score = scorer({pair: ("8", 0.97), left: ("0", 0.9), right: ("4", 0.9)})
+    candidates = [[crop_of(pair)], [crop_of(left), crop_of(right)]]
+    best = segment.best_reading(candidates, score, width_prior=width_prior)
+    assert best.digits == expected

@@ -274,7 +274,7 @@ def recognize_number(
         reason = next(name for kind, name in REFUSALS if isinstance(refusal, kind))
         return refused(reason, str(refusal))
     segmented = time.perf_counter()
-    reading = segment.best_reading(candidates, score)
+    reading = segment.best_reading(candidates, score, width_prior=strokes is None)
     inferred = time.perf_counter()
     probabilities = reading.probabilities
     tops = [max(p) for p in probabilities]

@@ -62,13 +62,17 @@ ATTACH_GAP = 0.5
 
 # Shapes. MNIST's digits are about 0.7 as wide as tall (a 1 far less, a wide 0 or 2 about
 # 1): a group wider than SPLIT_ASPECT times its height may be digits that touch, and cuts
-# are proposed; wider than WHOLE_ASPECT, no single digit is that wide, so only the cuts are
+# are proposed. In an image, where nothing but the ink tells digits apart, from
+# SPLIT_ASPECT_PIXELS already: two scanned digits that touch are 0.9-1.0 as wide as tall
+# (the UCI scans' training part; their digits are 0.6-0.7 as wide as tall). Wider than
+# WHOLE_ASPECT, no single digit is that wide, so only the cuts are
 # readings. A group wider than LINE_ASPECT times its height is more than eight touching
 # digits of that shape: a line drawn across, not a number. So is a group more than
 # THIN_LINE_ASPECT times wider than tall whose rows nearly all (LINE_ROWS of them) cross its
 # ink once: a slanted line does; digits side by side, touching or not, cross each row at
 # least once each, and a wide 0 or 2 twice (a 7 crosses once too, but is not that wide).
 SPLIT_ASPECT = 1.0
+SPLIT_ASPECT_PIXELS = 0.8
 WHOLE_ASPECT = 1.8
 TYPICAL_ASPECT = 0.7
 LINE_ASPECT = 6.0
@@ -96,13 +100,26 @@ TALL_STROKE = 0.5
 # SCRIBBLE_INK_SHARE of its box is not read. A digit written small with a thick pen covers
 # up to about two thirds of its box (a 0 five pen widths tall: 0.61, tests/test_segment.py).
 SCRIBBLE_INK_SHARE = 0.8
-SCRIBBLE_MIN_ASPECT = 0.4
+SCRIBBLE_MIN_ASPECT = 0.6
+
+# The ink is segmented at most this many pixels tall (area-averaged down to it): a number
+# on a phone's pad is 100-250 px tall, and every step after finding the ink costs by the
+# pixel, while the model sees each digit 20 px tall. At 96 px a pen 1/14 of a 256 px pad is
+# still 4-7 px wide, and cuts between touching digits are as good (benchmarks/numbers.py).
+SEGMENT_HEIGHT = 96
 
 # Choosing a reading: each extra digit must make the reading this many nats (e^0.7: about
 # twice) more probable, so a 0 is not read as two 1s, nor an 8 as 3 and 3; a probability
 # below MIN_PROBABILITY counts as it (no log of 0).
 EXTRA_DIGIT_PENALTY = 0.7
 MIN_PROBABILITY = 1e-9
+# In an image, the model reads two touching digits as one wide digit with confidence (04
+# as an 8): there a crop wider than WIDE_DIGIT_ASPECT times its height (scanned and MNIST
+# digits are at most about 0.8 as wide as tall, 95% of them) loses WIDE_DIGIT_PENALTY nats
+# per unit of aspect beyond it. Not on the pad, whose strokes already tell digits apart (and
+# the UCI pen digits, stretched by their data set to fill a square, would all lose).
+WIDE_DIGIT_ASPECT = 0.9
+WIDE_DIGIT_PENALTY = 10.0
 
 _CHANNELS = 4
 # 1 for every non-zero level; a run of ink starts where a 0 is followed by a 1.
@@ -240,13 +257,15 @@ def group_strokes(strokes: Sequence[Stroke]) -> list[list[int]]:
 
 class _Plane(NamedTuple):
     """An ink plane (one byte per pixel, 0 = paper), its size, and where it lies in the
-    image (its top left corner: the plane is the ink's bounding box)."""
+    image (its top left corner: the plane is the ink's bounding box), in the plane's pixels;
+    each is `scale` of the image's (a tall drawing is segmented at SEGMENT_HEIGHT)."""
 
     ink: bytes
     width: int
     height: int
     left: int = 0
     top: int = 0
+    scale: tuple[float, float] = (1.0, 1.0)
 
 
 def _ink_plane(rgba: bytes | bytearray | memoryview, width: int, height: int) -> _Plane:
@@ -260,7 +279,19 @@ def _ink_plane(rgba: bytes | bytearray | memoryview, width: int, height: int) ->
             "nothing to recognize: no ink darker than the noise threshold, or only a speck"
         )
     ink, (left, top, right, bottom), _ = found
-    return _Plane(ink, right - left, bottom - top, left, top)
+    width, height = right - left, bottom - top
+    if height <= SEGMENT_HEIGHT:
+        return _Plane(ink, width, height, left, top)
+    # Area-averaged to SEGMENT_HEIGHT tall (the single digit's own averaging): every step
+    # after this one costs by the pixel, and the model sees each digit 20 px tall anyway.
+    fit_width = max(1, round(width * SEGMENT_HEIGHT / height))
+    fitted = preprocess._fit(ink, width, height, fit_width, SEGMENT_HEIGHT)
+    area, half = width * height, width * height // 2
+    scaled = bytes((value + half) // area for row in fitted for value in row)
+    scale = (width / fit_width, height / SEGMENT_HEIGHT)
+    return _Plane(
+        scaled, fit_width, SEGMENT_HEIGHT, round(left / scale[0]), round(top / scale[1]), scale
+    )
 
 
 def _runs_box(runs: Iterable[tuple[int, int, int]]) -> PixelBox:
@@ -308,10 +339,12 @@ def _to_model_input(ink: bytes, width: int, height: int) -> list[float]:
 
 
 class _Crops:
-    """Makes crops, each distinct one once (readings share most of theirs)."""
+    """Makes crops, each distinct one once (readings share most of theirs); their boxes in
+    the image's pixels (the plane's times `scale`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, scale: tuple[float, float] = (1.0, 1.0)) -> None:
         self.made: dict[tuple[PixelBox, bytes], Crop] = {}
+        self.scale = scale
 
     def __call__(self, box: PixelBox, ink: bytes) -> Crop | None:
         """The crop of `ink` (of `box`) trimmed to its own ink; None when it has none."""
@@ -321,7 +354,13 @@ class _Crops:
             return None
         left, top, right, bottom = inner
         trimmed = crop(ink, width, inner)
-        whole = (box[0] + left, box[1] + top, box[0] + right, box[1] + bottom)
+        across, down = self.scale
+        whole = (
+            round((box[0] + left) * across),
+            round((box[1] + top) * down),
+            round((box[0] + right) * across),
+            round((box[1] + bottom) * down),
+        )
         key = (whole, trimmed)
         if key not in self.made:
             self.made[key] = Crop(
@@ -393,7 +432,9 @@ def _single_crossings(ink: bytes, width: int) -> float:
     return single / len(rows)
 
 
-def _ways(box: PixelBox, ink: bytes, make: _Crops) -> list[list[Crop]]:
+def _ways(
+    box: PixelBox, ink: bytes, make: _Crops, split_aspect: float = SPLIT_ASPECT
+) -> list[list[Crop]]:
     """The ways to read one group: whole, and cut where it is too wide for one digit.
 
     Raises LongLine when it is far too wide for digits, Scribble when its ink fills it."""
@@ -409,7 +450,7 @@ def _ways(box: PixelBox, ink: bytes, make: _Crops) -> list[list[Crop]]:
         raise Scribble("That looks like a scribble, not digits: write the number's digits.")
     whole = make(box, ink)
     ways = [[whole]] if whole is not None and aspect <= WHOLE_ASPECT else []
-    if aspect > SPLIT_ASPECT:
+    if aspect > split_aspect:
         projection = _projection(ink, width)
         most = max(2, round(aspect / TYPICAL_ASPECT)) + EXTRA_PIECES
         for pieces in range(2, min(most, MAX_DIGITS) + 1):
@@ -460,11 +501,11 @@ def readings(rgba: bytes | bytearray | memoryview, width: int, height: int) -> l
         raise preprocess.NothingToRecognize("nothing to recognize: only specks")
     groups = group_boxes([_runs_box(runs) for runs in pieces])
     _check_count(groups)
-    make = _Crops()
+    make = _Crops(plane.scale)
     ways = []
     for group in groups:
         box, ink = _group_plane(plane, (run for index in group for run in pieces[index]))
-        ways.append(_ways(box, ink, make))
+        ways.append(_ways(box, ink, make, SPLIT_ASPECT_PIXELS))
     return _combined(ways)
 
 
@@ -629,7 +670,10 @@ def stroke_readings(
     plane = _ink_plane(rgba, width, height)
     if not groups:
         raise preprocess.NothingToRecognize("nothing to recognize: no strokes")
-    make = _Crops()
+    across, down = plane.scale
+    if plane.scale != (1.0, 1.0):
+        strokes = [[(x / across, y / down) for x, y in stroke] for stroke in strokes]
+    make = _Crops(plane.scale)
     ways = []
     for group, runs in zip(groups, _stroke_groups(plane, strokes, groups), strict=True):
         if runs:
@@ -644,13 +688,23 @@ def stroke_readings(
 # Choosing -------------------------------------------------------------------------------
 
 
+def _width_penalty(crop: Crop) -> float:
+    """How much less likely a crop is one digit for being wider than digits are."""
+    left, top, right, bottom = crop.box
+    return WIDE_DIGIT_PENALTY * max(0.0, (right - left) / (bottom - top) - WIDE_DIGIT_ASPECT)
+
+
 def best_reading(
-    candidates: Sequence[Sequence[Crop]], score: Callable[[list[Crop]], Sequence[Sequence[float]]]
+    candidates: Sequence[Sequence[Crop]],
+    score: Callable[[list[Crop]], Sequence[Sequence[float]]],
+    *,
+    width_prior: bool = False,
 ) -> Reading:
     """The most probable reading: the model (`score`: crops -> one probability list each)
     is called once, on every distinct crop of all candidates; a reading scores the sum of the
     logs of its digits' top probabilities, less EXTRA_DIGIT_PENALTY per digit more than the
-    shortest candidate has. Ties go to the earlier candidate."""
+    shortest candidate has, and, with `width_prior` (an image's readings), less each digit's
+    width penalty. Ties go to the earlier candidate."""
     if not candidates:
         raise ValueError("no readings to choose from")
     distinct: dict[tuple[PixelBox, bytes], int] = {}
@@ -667,7 +721,10 @@ def best_reading(
             f"the model gave {len(answers)} answers for {len(crops)} digits, "
             f"each must have {len(LABELS)} probabilities"
         )
-    logs = [math.log(max(max(p), MIN_PROBABILITY)) for p in answers]
+    logs = [
+        math.log(max(max(p), MIN_PROBABILITY)) - (_width_penalty(crop) if width_prior else 0.0)
+        for p, crop in zip(answers, crops, strict=True)
+    ]
     fewest = min(len(reading) for reading in candidates)
     best: Reading | None = None
     for reading in candidates:
