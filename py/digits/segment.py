@@ -32,6 +32,8 @@ reading. Pure standard library, for Pyodide.
 from __future__ import annotations
 
 import math
+import sys
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice, pairwise, product
 from typing import NamedTuple
@@ -39,7 +41,7 @@ from typing import NamedTuple
 from digits import preprocess
 from digits.facts import LABELS, MAX_DIGITS, MIN_INK_FRACTION
 from digits.photo.components import Piece, Runs
-from digits.planes import bounding_box, crop
+from digits.planes import MAX_LEVEL, bounding_box, crop
 
 Point = tuple[float, float]
 Stroke = Sequence[Point]
@@ -102,7 +104,8 @@ TALL_STROKE = 0.5
 SCRIBBLE_INK_SHARE = 0.8
 SCRIBBLE_MIN_ASPECT = 0.6
 
-# The ink is segmented at most this many pixels tall (area-averaged down to it): a number
+# The ink is segmented at most this many pixels tall (area-averaged down to it by a whole
+# factor): a number
 # on a phone's pad is 100-250 px tall, and every step after finding the ink costs by the
 # pixel, while the model sees each digit 20 px tall. At 96 px a pen 1/14 of a 256 px pad is
 # still 4-7 px wide, and cuts between touching digits are as good (benchmarks/numbers.py).
@@ -122,6 +125,7 @@ WIDE_DIGIT_ASPECT = 0.9
 WIDE_DIGIT_PENALTY = 10.0
 
 _CHANNELS = 4
+_LANE = 4  # bytes of a 32-bit lane (_shrink): 255 times a block's pixels fits
 # 1 for every non-zero level; a run of ink starts where a 0 is followed by a 1.
 _NONZERO = bytes([0] + [1] * 255)
 _RUN_START = b"\x00\x01"
@@ -280,18 +284,55 @@ def _ink_plane(rgba: bytes | bytearray | memoryview, width: int, height: int) ->
         )
     ink, (left, top, right, bottom), _ = found
     width, height = right - left, bottom - top
-    if height <= SEGMENT_HEIGHT:
+    factor = -(-height // SEGMENT_HEIGHT)  # the least whole factor that brings it down
+    if factor == 1:
         return _Plane(ink, width, height, left, top)
-    # Area-averaged to SEGMENT_HEIGHT tall (the single digit's own averaging): every step
-    # after this one costs by the pixel, and the model sees each digit 20 px tall anyway.
-    fit_width = max(1, round(width * SEGMENT_HEIGHT / height))
-    fitted = preprocess._fit(ink, width, height, fit_width, SEGMENT_HEIGHT)
-    area, half = width * height, width * height // 2
-    scaled = bytes((value + half) // area for row in fitted for value in row)
-    scale = (width / fit_width, height / SEGMENT_HEIGHT)
-    return _Plane(
-        scaled, fit_width, SEGMENT_HEIGHT, round(left / scale[0]), round(top / scale[1]), scale
+    # The blocks are the image's (from its top left corner): the ink is placed in them.
+    shrunk, shrunk_width, shrunk_height = _shrink(
+        ink, width, height, factor, (left % factor, top % factor)
     )
+    return _Plane(
+        shrunk,
+        shrunk_width,
+        shrunk_height,
+        left // factor,
+        top // factor,
+        (float(factor), float(factor)),
+    )
+
+
+def _shrink(
+    ink: bytes, width: int, height: int, factor: int, offset: tuple[int, int] = (0, 0)
+) -> tuple[bytes, int, int]:
+    """The plane, placed `offset` (x, y) pixels into a grid of `factor` x `factor` blocks,
+    area-averaged over each block, all in C-speed steps: each pixel in a 32-bit lane of a
+    big integer, a block's rows added as integers, its columns by adding the row shifted by
+    one lane at a time, every `factor`-th lane kept."""
+    offset_x, offset_y = offset
+    out_width = -(-(width + offset_x) // factor)
+    out_height = -(-(height + offset_y) // factor)
+    padded = out_width * factor
+    lanes = bytearray(padded * _LANE * out_height * factor)
+    row_bytes = padded * _LANE
+    for y in range(height):
+        start = (y + offset_y) * row_bytes + offset_x * _LANE
+        lanes[start : start + width * _LANE : _LANE] = ink[y * width : (y + 1) * width]
+    view = memoryview(lanes)
+    blocks = factor * factor
+    average = [(total + blocks // 2) // blocks for total in range(MAX_LEVEL * blocks + 1)]
+    rows = []
+    for out_y in range(out_height):
+        first = out_y * factor * row_bytes
+        total = sum(
+            int.from_bytes(view[start : start + row_bytes], "little")
+            for start in range(first, first + factor * row_bytes, row_bytes)
+        )
+        total = sum(total >> (32 * column) for column in range(factor))
+        sums = array("I", total.to_bytes(row_bytes, "little"))[::factor]
+        if sys.byteorder == "big":
+            sums.byteswap()
+        rows.append(bytes(map(average.__getitem__, sums)))
+    return b"".join(rows), out_width, out_height
 
 
 def _runs_box(runs: Iterable[tuple[int, int, int]]) -> PixelBox:
