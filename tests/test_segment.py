@@ -531,3 +531,25 @@ def test_in_an_image_a_crop_wider_than_a_digit_loses_to_its_cut(
     candidates = [[crop_of(pair)], [crop_of(left), crop_of(right)]]
     best = segment.best_reading(candidates, score, width_prior=width_prior)
     assert best.digits == expected
+
+
+@pytest.mark.parametrize(
+    ("shapes", "gap", "one_digit_reading"),
+    [
+        (["0", "3"], -0.35 * SIZE, False),  # two digits written into each other
+        (["4"], GAP, True),  # a 4's two strokes: one within the other's width
+        (["7-crossbar"], GAP, True),
+        (["5-bar"], GAP, True),
+    ],
+)
+def test_tall_strokes_side_by_side_are_never_read_as_one_digit(
+    shapes: list[str], gap: float, one_digit_reading: bool
+) -> None:
+    """Overlapping digits group by their extents, like a 4's strokes; the model would read
+    the pair as one 8. A group SIDE_BY_SIDE times wider than its widest tall stroke is not
+    one digit; a 4's, 5's or 7's strokes lie within the digit's widest stroke."""
+    number = Number(shapes, gap=gap)
+    assert len(segment.group_strokes(number.strokes)) == 1
+    candidates = segment.stroke_readings(number.strokes, number.rgba(), number.width, number.height)
+    assert any(len(reading) == 1 for reading in candidates) is one_digit_reading
+    assert any(len(reading) == 2 for reading in candidates) or one_digit_reading

@@ -95,6 +95,10 @@ MAX_READINGS = 1024
 # A stroke at least this share of its group's tallest can be a digit of its own when the
 # group is split between its strokes (a 4's two strokes are; a 5's or 7's bar is not).
 TALL_STROKE = 0.5
+# A group whose strokes span this many times its widest tall stroke's width is two digits
+# that overlap (a 0 and a 3 written into each other), never read as one: the model reads
+# such a pair as one 8 with confidence.
+SIDE_BY_SIDE = 1.2
 
 # A digit is lines; a scribble or a filled-in area is ink that fills its box. A group at
 # least SCRIBBLE_MIN_ASPECT as wide as tall and as tall as wide (not a 1 or a line, whose
@@ -696,6 +700,19 @@ def _stroke_splits(
     return ways
 
 
+def _side_by_side(strokes: Sequence[Stroke], group: list[int]) -> bool:
+    """Whether a group's tall strokes stand side by side, so it is not one digit: it is
+    SIDE_BY_SIDE times wider than its widest tall stroke (two digits that overlap). A 4's two
+    strokes, a 5's or 7's bar lie within the width of the digit's widest stroke."""
+    boxes = [stroke_box(strokes[index]) for index in group]
+    tallest = max(bottom - top for _, top, _, bottom in boxes)
+    widest = max(
+        right - left for left, top, right, bottom in boxes if bottom - top >= TALL_STROKE * tallest
+    )
+    width = max(box[2] for box in boxes) - min(box[0] for box in boxes)
+    return width > SIDE_BY_SIDE * widest
+
+
 def stroke_readings(
     strokes: Sequence[Stroke], rgba: bytes | bytearray | memoryview, width: int, height: int
 ) -> list[list[Crop]]:
@@ -720,7 +737,10 @@ def stroke_readings(
         if runs:
             box, group_ink = _group_plane(plane, runs)
             splits = _stroke_splits(box, group_ink, strokes, group, make)
-            ways.append(_ways(box, group_ink, make) + splits)
+            group_ways = _ways(box, group_ink, make)
+            if splits and _side_by_side(strokes, group):
+                group_ways = [way for way in group_ways if len(way) > 1]
+            ways.append(group_ways + splits)
     if not ways:
         raise preprocess.NothingToRecognize("nothing to recognize: no ink under the strokes")
     return _combined(ways)
