@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import platform
 import statistics
 import sys
@@ -225,7 +226,9 @@ def percent(value: float | None) -> str:
 def print_report(report: Record) -> None:
     print(
         f"headless Chromium {report['browser']}, {platform.machine()}, app.py on loopback; "
-        f"seed {report['seed']}; {report['seconds']:.0f} s"
+        f"commit {report['git']['commit'][:7]}"
+        f"{' + uncommitted changes' if report['git']['uncommitted_served_files'] else ''}; "
+        f"seed {report['seed']}; {report['seconds']:.0f} s; load average {report['load']:.1f}"
     )
     header = (
         f"{'':14} {'numbers':>7} {'digits':>6} {'number%':>7} {'digit%':>6} {'single%':>7} "
@@ -310,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     ensure_web_runtime()
+    measured = git_state()  # what the page serves now (a commit during the run is not in it)
     started = time.perf_counter()
     with serve(create_app()) as url, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
@@ -327,8 +331,9 @@ def main(argv: list[str] | None = None) -> int:
         "command": " ".join([".venv/bin/python -m benchmarks.numbers", *(argv or sys.argv[1:])]),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started, 1),
+        "load": os.getloadavg()[0],
         "browser": version,
-        "git": git_state(),
+        "git": measured,
         **report,
     }
     print_report(report)
