@@ -6,7 +6,7 @@ pad with `area` (left, top, width, height as pad fractions).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from playwright.sync_api import Page
 
@@ -31,31 +31,43 @@ def to_page(point: Point, box: dict, area: tuple[float, float, float, float]) ->
     )
 
 
-def trace_with_mouse(page: Page, paths: Sequence[Sequence[Point]]) -> int:
+# Which answer's data-seq a drawing reports: the single digit's (harness/page.py), or number
+# mode's (harness/numbers.py).
+SeqOf = Callable[[Page], int]
+
+
+def trace_with_mouse(
+    page: Page, paths: Sequence[Sequence[Point]], seq_of: SeqOf = prediction_seq
+) -> int:
     """Draw each path (page coordinates, every point a pointer move) with `page.mouse`; return
-    `data-seq` as it was just before the last stroke ended.
+    `data-seq` (of the answer `seq_of` reads) as it was just before the last stroke ended.
 
     Any result shown after that moment is the page's answer for the whole drawing (the page
     drops results for drawings that have changed since).
     """
-    seq = prediction_seq(page)
+    seq = seq_of(page)
     for path in paths:
         page.mouse.move(*path[0])
         page.mouse.down()
         for x, y in path[1:]:
             page.mouse.move(x, y)
-        seq = prediction_seq(page)
+        seq = seq_of(page)
         page.mouse.up()
     return seq
 
 
 def draw_strokes_with_mouse(
-    page: Page, strokes: list[Stroke], area: tuple[float, float, float, float] = (0, 0, 1, 1)
+    page: Page,
+    strokes: list[Stroke],
+    area: tuple[float, float, float, float] = (0, 0, 1, 1),
+    seq_of: SeqOf = prediction_seq,
 ) -> int:
     """Draw smooth strokes (unit square) into `area` with the mouse; as `trace_with_mouse`."""
     box = pad_box(page)
     return trace_with_mouse(
-        page, [[to_page(point, box, area) for point in smooth(stroke)] for stroke in strokes]
+        page,
+        [[to_page(point, box, area) for point in smooth(stroke)] for stroke in strokes],
+        seq_of,
     )
 
 
@@ -63,12 +75,18 @@ def draw_digit_with_mouse(page: Page, digit: str, area=(0, 0, 1, 1)) -> int:
     return draw_strokes_with_mouse(page, DIGIT_STROKES[digit], area)
 
 
-def draw_digit_with_touch(page: Page, digit: str, area=(0, 0, 1, 1)) -> int:
-    """Real touch events through the DevTools protocol (the context needs has_touch=True)."""
+def draw_strokes_with_touch(
+    page: Page,
+    strokes: list[Stroke],
+    area: tuple[float, float, float, float] = (0, 0, 1, 1),
+    seq_of: SeqOf = prediction_seq,
+) -> int:
+    """Real touch events through the DevTools protocol (the context needs has_touch=True);
+    returns as `trace_with_mouse`."""
     box = pad_box(page)
     session = page.context.new_cdp_session(page)
-    seq = prediction_seq(page)
-    for stroke in DIGIT_STROKES[digit]:
+    seq = seq_of(page)
+    for stroke in strokes:
         path = [to_page(point, box, area) for point in smooth(stroke)]
         for index, (x, y) in enumerate(path):
             kind = "touchStart" if index == 0 else "touchMove"
@@ -76,10 +94,15 @@ def draw_digit_with_touch(page: Page, digit: str, area=(0, 0, 1, 1)) -> int:
                 "Input.dispatchTouchEvent",
                 {"type": kind, "touchPoints": [{"x": x, "y": y, "id": 1}]},
             )
-        seq = prediction_seq(page)
+        seq = seq_of(page)
         session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     session.detach()
     return seq
+
+
+def draw_digit_with_touch(page: Page, digit: str, area=(0, 0, 1, 1)) -> int:
+    """A digit drawn with a finger; as `draw_strokes_with_touch`."""
+    return draw_strokes_with_touch(page, DIGIT_STROKES[digit], area)
 
 
 def ink_pixels(page: Page) -> int:

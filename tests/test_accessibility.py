@@ -19,7 +19,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from harness.drawing import draw_digit_with_touch
+from harness.numbers import (
+    draw_number,
+    draw_paths,
+    number_shown_after,
+    set_number_mode,
+    shapes_of,
+)
 from harness.page import prediction_seq, shown_after, wait_error, wait_ready
+from harness.personal import FLAGGED_ONE
 
 pytestmark = pytest.mark.browser
 
@@ -123,6 +131,43 @@ def test_axe_finds_no_serious_violation(
     )
     expect(page.get_by_test_id("message")).to_have_attribute("data-kind", "error")
     assert_no_blocking_violations(audit(page), f"{size}, {scheme}, error shown")
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_number_mode_passes_the_audit_and_fits_the_screen(
+    request: pytest.FixtureRequest, size: str, scheme: str
+) -> None:
+    """Number mode (issue 13) with a number shown whose 2nd digit is unsure (its runner-up
+    offered), then with a refusal: no serious violation, no text out of its box, nothing
+    wider than the screen."""
+    page: Page = request.getfixturevalue(size)
+    reset(page)
+    page.emulate_media(color_scheme=scheme)
+    set_number_mode(page)
+    try:
+        seq = draw_number(page, [*shapes_of("4"), FLAGGED_ONE])
+        assert len(number_shown_after(page, seq, RESULT_TIMEOUT_MS)) == 2
+        unsure = page.locator('[data-testid="number-digit"][data-unsure="true"]')
+        expect(unsure.get_by_test_id("number-runner-up")).to_have_count(1)
+        expect(unsure.get_by_test_id("number-runner-up")).to_have_accessible_name(
+            re.compile(r"^The 2nd digit is an? \d$")
+        )
+        assert_no_blocking_violations(audit(page), f"{size}, {scheme}, number shown")
+        assert page.evaluate(SPILLING_TEXT) == []
+        sizes = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert sizes[0] <= sizes[1], sizes
+
+        page.get_by_test_id("clear").click()
+        line = [(0.05 + 0.9 * i / 30, 0.5) for i in range(31)]  # a line across: refused
+        assert number_shown_after(page, draw_paths(page, [line]), RESULT_TIMEOUT_MS) == ""
+        expect(page.get_by_test_id("number")).to_have_attribute("data-status", "rejected")
+        expect(page.get_by_test_id("message")).to_have_attribute("data-kind", "error")
+        assert_no_blocking_violations(audit(page), f"{size}, {scheme}, number refused")
+    finally:
+        set_number_mode(page, on=False)
 
 
 def test_the_audit_itself_catches_low_contrast(desktop: Page) -> None:

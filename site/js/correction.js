@@ -3,6 +3,7 @@
 // yet, the pen moving), so the buttons below it do not jump as results come and go; where the
 // recognizer cannot learn (the baseline page), it is taken away.
 
+import { appendDigitButtons } from './digit-buttons.js';
 import { LABELS } from './facts.js';
 
 /** "a 7", "an 8": the digit as a sentence names it. */
@@ -20,19 +21,13 @@ export class CorrectionRow {
     this.noteElement = root.querySelector('[data-testid="correct-note"]');
     this.busy = false;
     const digits = root.querySelector('.correct-digits');
-    this.buttons = LABELS.map((label) => {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'correct-digit';
-      button.dataset.testid = 'correct-digit';
-      button.dataset.digit = label;
-      button.textContent = label;
-      button.setAttribute('aria-label', `It was ${aDigit(label)}`);
-      button.addEventListener('click', () => {
+    this.buttons = appendDigitButtons(digits, LABELS, {
+      className: 'correct-digit',
+      testId: 'correct-digit',
+      name: (label) => `It was ${aDigit(label)}`,
+      onClick: (label) => {
         if (!this.busy) onCorrect(label);
-      });
-      digits.append(button);
-      return button;
+      },
     });
   }
 

@@ -2,13 +2,15 @@
 // the results view. The main thread only draws and renders; recognition happens in the worker.
 
 import { CorrectionRow } from './correction.js';
+import { appendDigitButtons } from './digit-buttons.js';
 import { EXAMPLES, exampleStrokes } from './examples.js';
 import { Handwriting } from './handwriting.js';
 import { HandwritingPanel } from './handwriting-panel.js';
 import { ImageInputError, loadImageFile, pickFile } from './images.js';
 import { followInputKind } from './input-kind.js';
+import { NumberView, unsureSentence } from './number-view.js';
 import { registerServiceWorker } from './offline.js';
-import { Pad } from './pad.js';
+import { Pad, placeAfterInk } from './pad.js';
 import { RecognizerClient } from './recognizer-client.js';
 import { ResultsView } from './results.js';
 import { RecognitionScheduler } from './scheduler.js';
@@ -21,6 +23,19 @@ const NOTHING_MESSAGES = {
   empty: 'Draw a digit in the box.',
   dot: 'Just a dot: draw a whole digit.',
 };
+// Number mode (issue 13): the pad is a strip for a row of digits, read as one number.
+const NUMBER_NOTHING_MESSAGES = {
+  empty: 'Write a number in the box: its digits side by side.',
+  dot: 'Just a dot: write whole digits.',
+};
+const ONE_DIGIT_ONLY = 'This recognizer reads one digit only: switch off “Write a number”.';
+const PAD_LABELS = {
+  digit: 'Drawing pad: draw one digit with the mouse, a finger or a pen, or drop an image here',
+  number:
+    'Drawing pad: write a number, its digits side by side, with the mouse, a finger or a pen, ' +
+    'or drop an image of one here',
+};
+const MODE_KEY = 'digit-recognizer.mode'; // localStorage: 'number' or 'digit'
 const WAITING_MESSAGE = 'Still loading the recognizer: your digit will be recognized in a moment…';
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 
@@ -29,9 +44,12 @@ const view = new ResultsView();
 let upload = null; // {bitmap, imageData}: the image on the pad, recognized at its own resolution
 let serviceWorkerStarted = false;
 let statusCount = 0; // bumped by every status: a later one overrides an earlier one's wait
-let shownFinal = null; // the ok result whose answer is on screen, until it changes
+let shownFinal = null; // the ok digit result whose answer is on screen, until it changes
+let answerShown = false; // a final answer (a digit, or a number) is on screen
+let numberMode = false; // the pad takes a number, not one digit
 let spokenWithNext = null; // said with the next final answer (one announcement, not two)
 let correctedAt = null; // performance.now() of a correction, until the answer it brings shows
+let examplesSent = Promise.resolve(); // settles once the worker has the stored examples
 
 const client = new RecognizerClient({
   workerUrl: useBaseline ? BASELINE_WORKER_URL : undefined,
@@ -48,11 +66,14 @@ const client = new RecognizerClient({
     performance.mark('digit:ready', { detail: details.stepTimes });
     view.showModelInfo(details);
     view.uncertainBelow = details.uncertainBelow;
-    // The worker keeps the examples in memory only: a new one gets them all again, before it
-    // recognizes anything, so the first answer already knows your handwriting.
+    // Ready at once: the first answer does not wait for the stored examples (1,000 of them
+    // take the worker seconds to take in). The worker keeps them in memory only, so a new one
+    // gets them all again; once it has, the answer on screen is recognized again, in case
+    // your handwriting changes it.
+    scheduler.setReady(true);
     const current = statusCount;
-    handwriting.workerReady().then(() => {
-      if (current === statusCount) scheduler.setReady(true);
+    examplesSent = handwriting.workerReady().then(() => {
+      if (current === statusCount && handwriting.store.list().length) recognizeAgain();
     });
     if (!serviceWorkerStarted) {
       serviceWorkerStarted = true;
@@ -73,27 +94,41 @@ const pad = new Pad(byTestId('pad'), {
   onStrokeEnd: () => scheduler.finished(),
 });
 const prediction = byTestId('prediction');
+const numberView = new NumberView(byTestId('number-box'), {
+  announce: (text) => view.announce(text),
+});
 
 const scheduler = new RecognitionScheduler({
   pad,
-  recognize: () => client.recognize(pixelsToRecognize()),
+  recognize: () =>
+    numberMode
+      ? client.recognize(pixelsToRecognize(), { mode: 'number', strokes: pad.strokes() })
+      : client.recognize(pixelsToRecognize()),
   onLive: (result) => {
     noFinalAnswer();
-    view.showResult(result, { final: false });
+    if (numberMode) showNumber(result, { final: false });
+    else view.showResult(result, { final: false });
   },
   onFinal: showFinal,
   onNothing: (reason) => {
     noFinalAnswer();
-    view.showNothing(NOTHING_MESSAGES[reason]);
+    if (numberMode) {
+      numberView.showNothing('empty');
+      view.showMessage(NUMBER_NOTHING_MESSAGES[reason], { announce: true });
+    } else {
+      view.showNothing(NOTHING_MESSAGES[reason]);
+    }
   },
   onWaiting: () => view.showNotice(WAITING_MESSAGE),
   onError: (error) => {
     noFinalAnswer();
+    if (numberMode) numberView.showNothing('error');
     view.showError(`Recognition failed: ${error.message}`);
   },
   // data-pending: "true" while what is shown may still change (drawing, or recognizing).
   onPending: (pending) => {
     prediction.dataset.pending = String(pending);
+    numberView.setPending(pending);
   },
 });
 
@@ -119,6 +154,7 @@ async function correctAnswer(label) {
   correction.setBusy(true);
   correctedAt = performance.now();
   try {
+    await examplesSent; // an example told to the worker before 'replace' would be dropped
     const thanks = await handwriting.correct(result, label);
     correction.note(thanks);
     recognizeAgain(thanks);
@@ -136,7 +172,7 @@ async function correctAnswer(label) {
  * `text` with that answer; where there is no answer on screen, say it alone.
  */
 function recognizeAgain(text = null) {
-  if (shownFinal && !pad.drawing) {
+  if (answerShown && !pad.drawing) {
     spokenWithNext = text;
     scheduler.replaced();
   } else if (text) {
@@ -146,6 +182,7 @@ function recognizeAgain(text = null) {
 
 function noFinalAnswer() {
   shownFinal = null;
+  answerShown = false;
   correctedAt = null;
   correction.hide();
 }
@@ -177,20 +214,56 @@ document.addEventListener('keydown', (event) => {
 
 // Examples: one click draws a digit on the pad, which is then recognized like a drawing.
 const examples = byTestId('examples');
-for (const digit of Object.keys(EXAMPLES)) {
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = 'button example';
-  button.dataset.testid = 'example';
-  button.dataset.digit = digit;
-  button.textContent = digit;
-  button.setAttribute('aria-label', `Draw an example ${digit}`);
-  button.addEventListener('click', () => {
-    clearPad();
-    pad.addStrokes(exampleStrokes(digit));
+appendDigitButtons(examples, Object.keys(EXAMPLES), {
+  className: 'button example',
+  testId: 'example',
+  name: (digit) => `Draw an example ${digit}`,
+  onClick: (digit) => {
+    if (numberMode) {
+      addNextDigit(exampleStrokes(digit));
+    } else {
+      clearPad();
+      pad.addStrokes(exampleStrokes(digit));
+    }
     scheduler.replaced();
-  });
-  examples.append(button);
+  },
+});
+
+/** Number mode: an example is written after the digits on the pad (on a clear pad when an
+ * image is there, or when the strip is full), so a few clicks write a number. */
+function addNextDigit(strokes) {
+  if (pad.strokes() === null) clearPad();
+  let placed = placeAfterInk(strokes, pad.inkBounds, pad.aspect);
+  if (!placed) {
+    clearPad();
+    placed = placeAfterInk(strokes, pad.inkBounds, pad.aspect);
+  }
+  pad.addStrokes(placed);
+}
+
+// Number mode: the switch, remembered across visits (where the browser lets the page keep it).
+const modeSwitch = byTestId('number-mode');
+const app = document.querySelector('.app');
+function setNumberMode(on, { remember = true } = {}) {
+  numberMode = on;
+  const mode = on ? 'number' : 'digit';
+  modeSwitch.setAttribute('aria-pressed', String(on));
+  app.dataset.mode = mode;
+  byTestId('pad').setAttribute('aria-label', PAD_LABELS[mode]);
+  if (remember) {
+    try {
+      localStorage.setItem(MODE_KEY, mode);
+    } catch {
+      // Storage switched off: the mode lasts for this visit.
+    }
+  }
+  clearPad(); // a drawing of one digit is no number, nor the other way round
+}
+modeSwitch.addEventListener('click', () => setNumberMode(!numberMode));
+try {
+  if (localStorage.getItem(MODE_KEY) === 'number') setNumberMode(true, { remember: false });
+} catch {
+  // Storage switched off: the page starts with one digit.
 }
 
 // Images: file picker, camera, drag and drop onto the pad, paste.
@@ -265,11 +338,18 @@ function showOfflineUnavailable(reason) {
 
 /** The answer for the finished drawing, then how long it took to come. */
 function showFinal(result, { strokeEndedAt, imageChosenAt }) {
-  view.showResult(result, { final: true });
-  shownFinal = result.status === 'ok' ? result : null;
-  if (shownFinal) correction.show(result.digit);
-  else correction.hide();
-  if (spokenWithNext) view.announce(`${spokenWithNext} ${view.spoken}`);
+  if (numberMode) {
+    answerShown = showNumber(result, { final: true });
+    shownFinal = null;
+    correction.hide(); // corrections teach single digits
+  } else {
+    view.showResult(result, { final: true });
+    shownFinal = result.status === 'ok' ? result : null;
+    answerShown = shownFinal !== null;
+    if (shownFinal) correction.show(result.digit);
+    else correction.hide();
+    if (spokenWithNext) view.announce(`${spokenWithNext} ${view.spoken}`);
+  }
   spokenWithNext = null;
   // Pen lift, or an image file given, to result on screen, with the worker's own timings
   // (benchmarks/web.py reads these).
@@ -282,6 +362,32 @@ function showFinal(result, { strokeEndedAt, imageChosenAt }) {
 
 function measureUntilNow(name, start, timings) {
   if (start !== null) performance.measure(name, { start, end: performance.now(), detail: timings });
+}
+
+/**
+ * Number mode's answer: the number and its digits, or a refusal's message (never a number).
+ * Final answers are said once, through the page's announcer. Returns whether a number shows.
+ */
+function showNumber(result, { final }) {
+  if (result.mode !== 'number') {
+    numberView.showNothing('error'); // a worker that reads one digit only
+    view.showMessage(ONE_DIGIT_ONLY, { kind: 'error', announce: final });
+    return false;
+  }
+  if (result.status !== 'ok') {
+    const status = result.status === 'empty' ? 'empty' : 'rejected';
+    numberView.showNothing(status, result.reason);
+    view.showMessage(result.message, {
+      kind: status === 'empty' ? null : 'error',
+      announce: final,
+    });
+    return false;
+  }
+  const spoken = numberView.showNumber(result, { threshold: view.threshold });
+  const unsure = unsureSentence(numberView.digits);
+  view.showMessage(unsure, { kind: unsure ? 'uncertain' : null });
+  if (final) view.announce(spokenWithNext ? `${spokenWithNext} ${spoken}` : spoken);
+  return true;
 }
 
 /** What to recognize: an image alone on the pad at its own resolution, else the pad. */

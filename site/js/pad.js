@@ -79,17 +79,37 @@ export class Pad {
     }).observe(canvas);
   }
 
-  /** Match the canvas's pixel buffer to its displayed size (crisp on high-DPI screens). */
+  /**
+   * Match the canvas's pixel buffer to its displayed size (crisp on high-DPI screens). A
+   * square pad (one digit) stays square; a wide one (number mode's strip) keeps its shape,
+   * its longer side at most MAX_SIDE.
+   */
   resizeBackingStore() {
     const rect = this.canvas.getBoundingClientRect();
     if (!rect.width || !rect.height) return false; // hidden: keep the current buffer
     const ratio = Math.min(window.devicePixelRatio || 1, MAX_PIXEL_RATIO);
-    const fit = Math.round(Math.min(rect.width, rect.height) * ratio);
-    const side = Math.min(MAX_SIDE, Math.max(MIN_SIDE, fit));
-    if (this.canvas.width === side && this.canvas.height === side) return false;
-    this.canvas.width = side;
-    this.canvas.height = side;
+    let width;
+    let height;
+    if (Math.abs(rect.width - rect.height) < 1) {
+      width = Math.min(
+        MAX_SIDE,
+        Math.max(MIN_SIDE, Math.round(Math.min(rect.width, rect.height) * ratio)),
+      );
+      height = width;
+    } else {
+      const scale = Math.min(ratio, MAX_SIDE / Math.max(rect.width, rect.height));
+      width = Math.max(MIN_SIDE, Math.round(rect.width * scale));
+      height = Math.max(MIN_SIDE, Math.round(rect.height * scale));
+    }
+    if (this.canvas.width === width && this.canvas.height === height) return false;
+    this.canvas.width = width;
+    this.canvas.height = height;
     return true;
+  }
+
+  /** Width over height of the pad: 1 for one digit, more for number mode's strip. */
+  get aspect() {
+    return this.canvas.width / this.canvas.height;
   }
 
   get drawing() {
@@ -104,7 +124,8 @@ export class Pad {
   get onlyDots() {
     if (!this.items.length || this.items[0].kind === 'image') return false;
     const { minX, maxX, minY, maxY } = this.inkBounds;
-    return Math.max(maxX - minX, maxY - minY) < PEN_WIDTH_FRACTION * DOT_EXTENT_IN_PEN_WIDTHS;
+    const extent = Math.max((maxX - minX) * this.canvas.width, (maxY - minY) * this.canvas.height);
+    return extent < this.penWidth(1) * DOT_EXTENT_IN_PEN_WIDTHS;
   }
 
   /** The only thing on the pad is an image (nothing drawn over it). */
@@ -249,8 +270,9 @@ export class Pad {
     }
   }
 
+  /** The pen's width: a fraction of the pad's shorter side (a digit's height on a strip). */
   penWidth(scale) {
-    return this.canvas.width * PEN_WIDTH_FRACTION * scale;
+    return Math.min(this.canvas.width, this.canvas.height) * PEN_WIDTH_FRACTION * scale;
   }
 
   drawStroke(context, stroke) {
@@ -302,4 +324,56 @@ export class Pad {
   pixels() {
     return this.context.getImageData(0, 0, this.canvas.width, this.canvas.height);
   }
+
+  /**
+   * The strokes in drawing order, each a flat [x0, y0, x1, y1, ...] in the canvas's pixels
+   * (what number mode splits into digits); null when an image is on the pad (its ink has no
+   * strokes: the recognizer splits it by its pixels).
+   */
+  strokes() {
+    if (this.items.some((item) => item.kind === 'image')) return null;
+    const { width, height } = this.canvas;
+    return this.items.map(({ points }) => {
+      const flat = new Array(points.length * 2);
+      points.forEach(({ x, y }, index) => {
+        flat[2 * index] = x * width;
+        flat[2 * index + 1] = y * height;
+      });
+      return flat;
+    });
+  }
+}
+
+// An example written as the next digit of a number: its ink this tall (of the pad's height),
+// this far below the top, this far after the ink already there (of the height too).
+const NEXT_DIGIT_HEIGHT = 0.7;
+const NEXT_DIGIT_TOP = 0.15;
+const NEXT_DIGIT_GAP = 0.15;
+
+/**
+ * Strokes in the unit square (an example digit) placed as the next digit on a pad `aspect`
+ * times wider than tall, right of the ink within `bounds` (pad fractions; none: at the
+ * left); null when it does not fit before the pad's right edge.
+ * @param {Array<Array<[number, number]>>} strokes
+ * @param {{minX: number, maxX: number}} bounds the pad's ink so far (Pad.inkBounds)
+ * @returns {Array<Array<[number, number]>> | null} the strokes in pad coordinates (0..1)
+ */
+export function placeAfterInk(strokes, bounds, aspect) {
+  const points = strokes.flat();
+  const minX = Math.min(...points.map(([x]) => x));
+  const maxX = Math.max(...points.map(([x]) => x));
+  const minY = Math.min(...points.map(([, y]) => y));
+  const maxY = Math.max(...points.map(([, y]) => y));
+  // In units of the pad's height: the pad is `aspect` wide.
+  const scale = NEXT_DIGIT_HEIGHT / (maxY - minY);
+  const left = Number.isFinite(bounds.maxX)
+    ? bounds.maxX * aspect + NEXT_DIGIT_GAP
+    : NEXT_DIGIT_GAP;
+  if (left + (maxX - minX) * scale > aspect - NEXT_DIGIT_GAP / 2) return null;
+  return strokes.map((stroke) =>
+    stroke.map(([x, y]) => [
+      (left + (x - minX) * scale) / aspect,
+      NEXT_DIGIT_TOP + (y - minY) * scale,
+    ]),
+  );
 }

@@ -58,6 +58,11 @@ export class ResultsView {
     this.modelInfo.textContent = `Model ${modelVersion}${accuracy}; ${engine}, ${runtime}.`;
   }
 
+  /** Below this probability an answer is "not sure" (a number's digits use it too). */
+  get threshold() {
+    return this.uncertainBelow ?? DEFAULT_UNCERTAIN_BELOW;
+  }
+
   /** Each call shows a new result, so data-seq goes up by exactly one. */
   bumpSeq() {
     this.seq += 1;
@@ -71,8 +76,7 @@ export class ResultsView {
       return;
     }
     const { digit, probability, probabilities } = result;
-    const threshold = this.uncertainBelow ?? DEFAULT_UNCERTAIN_BELOW;
-    const uncertain = probability < threshold;
+    const uncertain = probability < this.threshold;
     const runnerUp = LABELS[rankOf(probabilities, 1)];
     this.prediction.textContent = digit;
     this.prediction.dataset.uncertain = String(uncertain);
@@ -115,23 +119,28 @@ export class ResultsView {
     this.renderProbabilities(null, null, null);
     this.renderModelInput(null);
     this.bumpSeq();
-    if (announce) {
-      this.spoken = message;
-      this.announce(message);
-    }
+    if (announce) this.announce(message);
   }
 
   /** Something went wrong; what is shown stays, with the reason under it. */
   showError(message) {
-    this.message.textContent = message;
-    this.message.dataset.kind = 'error';
-    this.announce(message);
+    this.showMessage(message, { kind: 'error', announce: true });
   }
 
   /** A passing note (e.g. "Reading the image…"), not an error. */
   showNotice(message) {
+    this.showMessage(message);
+  }
+
+  /**
+   * A line in the message area, the answer above it left as it is (number mode shows its
+   * own); `kind` 'error' or 'uncertain' styles it; `announce` says it (final answers only).
+   */
+  showMessage(message, { kind = null, announce = false } = {}) {
     this.message.textContent = message;
-    delete this.message.dataset.kind;
+    if (kind) this.message.dataset.kind = kind;
+    else delete this.message.dataset.kind;
+    if (announce) this.announce(message);
   }
 
   announce(text) {
@@ -148,16 +157,21 @@ export class ResultsView {
     });
   }
 
-  /** The model's 28x28 input as a picture: ink dark on paper, like the pad. */
   renderModelInput(values) {
-    const context = this.modelInput.getContext('2d');
-    const image = context.createImageData(MNIST_SIZE, MNIST_SIZE);
-    for (let i = 0; i < MNIST_SIZE * MNIST_SIZE; i += 1) {
-      const shade = 255 - Math.round(255 * (values ? values[i] : 0));
-      image.data.set([shade, shade, shade, 255], i * 4);
-    }
-    context.putImageData(image, 0, 0);
+    drawModelInput(this.modelInput, values);
   }
+}
+
+/** The model's 28x28 input (0-1 floats, or null for none) on a 28x28 canvas: ink dark on
+ * paper, like the pad. */
+export function drawModelInput(canvas, values) {
+  const context = canvas.getContext('2d');
+  const image = context.createImageData(MNIST_SIZE, MNIST_SIZE);
+  for (let i = 0; i < MNIST_SIZE * MNIST_SIZE; i += 1) {
+    const shade = 255 - Math.round(255 * (values ? values[i] : 0));
+    image.data.set([shade, shade, shade, 255], i * 4);
+  }
+  context.putImageData(image, 0, 0);
 }
 
 /** Index of the (rank+1)-th largest value. */
