@@ -28,6 +28,7 @@ from harness.numbers import (
     number_areas,
     number_seq,
     number_shown_after,
+    pad_aspect,
     set_number_mode,
     shapes_of,
     write_number,
@@ -132,6 +133,43 @@ def test_a_number_written_by_touch_on_a_phone_shares_the_first_screen(
         1.5 * box["width"] <= width <= 640
         and abs(width / height - box["width"] / box["height"]) < 0.05
     )
+
+
+def test_the_number_follows_the_pen_and_is_final_when_it_lifts(number_page: Page) -> None:
+    """Live: with the pen still down on the 3rd digit the number read so far shows (pending);
+    the pen lifted, the final answer is the whole number."""
+    page = number_page
+    assert write_number(page, "20") == "20"
+    areas = number_areas(shapes_of("202"), pad_aspect(page))
+    box = page.get_by_test_id("pad").bounding_box()
+    (stroke,) = shapes_of("2")[0]
+    left, top, width, height = areas[2]
+    path = [
+        (
+            box["x"] + (left + x * width) * box["width"],
+            box["y"] + (top + y * height) * box["height"],
+        )
+        for x, y in smooth(stroke)
+    ]
+    seq = number_seq(page)
+    page.mouse.move(*path[0])
+    page.mouse.down()
+    for x, y in path[1 : len(path) // 2]:
+        page.mouse.move(x, y)
+    page.wait_for_function(
+        """seq => {
+            const shown = document.querySelector('[data-testid=number]');
+            return Number(shown.dataset.seq) > seq && shown.dataset.pending === 'true';
+        }""",
+        arg=seq,
+        timeout=RESULT_TIMEOUT_MS,
+    )
+    expect(number(page)).to_have_text(re.compile(r"^20"))
+    for x, y in path[len(path) // 2 :]:
+        page.mouse.move(x, y)
+    seq = number_seq(page)
+    page.mouse.up()
+    assert number_shown_after(page, seq, RESULT_TIMEOUT_MS) == "202"
 
 
 def test_two_touching_digits_are_read_apart(number_page: Page) -> None:
