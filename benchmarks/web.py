@@ -1,6 +1,6 @@
 """Benchmark the real page against a TF.js-only baseline, in headless Chromium.
 
-    .venv/bin/python -m benchmarks.web [--runs 5] [--digits 20] [--photos 10]
+    .venv/bin/python -m benchmarks.web [--runs 5] [--digits 20] [--photos 10] [--numbers 5]
         [--links loopback,20mbit,slow] [--throttled-runs 1] [--json PATH]
 
 Two pages, measured in the same run, alternately: ours (Pyodide preprocessing + TF.js) and
@@ -20,6 +20,10 @@ figure for both pages, and the ratio ours/baseline:
 6. per uploaded photo (the first of the real-world benchmark's uploads): file given to result
    shown (reading, decoding, recognizing), and its preprocessing alone. The baseline's
    JavaScript has only the canvas path (no photo handling), so its figure is a floor, not a peer.
+7. ours only (the baseline reads one digit): number mode, a 6-digit number (NUMBER) written
+   with the mouse on its strip `--numbers` times per run: the last pen lift to the whole
+   number shown (median; issue 13's target: at most NUMBER_TARGET_MS), the worker's
+   segmentation and inference for it, and the main thread's long tasks while writing.
 
 On each emulated link (LINKS, or `--links MBIT/MS`; Chromium's network conditions through
 harness/network.py: the page, its workers and its service worker slowed to the link's rate,
@@ -36,7 +40,8 @@ response body as sent), largest first, with a total: until ready from the page a
 workers, and afterwards from the service worker.
 
 Timings come from the page's own `performance` entries: `digit:ready`, and
-`digit:stroke-to-result` (pointer-up to the result on screen, with the worker's timings),
+`digit:stroke-to-result` (pointer-up to the result on screen, with the worker's timings; in
+number mode too, to the number on screen),
 `digit:image-to-result` (an image file given to its result on screen, the same).
 `--json PATH` also writes every sample and the per-file bytes there.
 """
@@ -57,6 +62,7 @@ from app import create_app
 from harness.browser import launch_chromium
 from harness.drawing import draw_digit_with_mouse
 from harness.network import Link, throttle
+from harness.numbers import draw_number, number_shown_after, set_number_mode
 from harness.page import READY_TIMEOUT_MS, shown_after, wait_started
 from harness.server import ensure_web_runtime, serve
 from harness.snapshot import wait_snapshot_saved
@@ -73,6 +79,8 @@ LINKS: dict[str, Link | None] = {
     ),
 }
 UPLOADS_DIR = Path(__file__).resolve().parent / "data" / "uploads"
+NUMBER = "314159"  # number mode's figure: a 6-digit number
+NUMBER_TARGET_MS = 30.0  # issue 13: its pen lift to result, median
 PYODIDE_STEP = "the Python runtime"  # a loading step's name, as site/js/worker.js reports it
 # Counts every main-thread task over 50 ms from navigation on (buffered).
 LONG_TASK_OBSERVER = """
@@ -179,10 +187,40 @@ def service_worker_requests(context) -> list[Request]:
     return finished
 
 
+def write_numbers(page, count: int) -> dict[str, list[float]]:
+    """Number mode: NUMBER written `count` times with the mouse; for each, the last pen lift
+    to the number shown (the page's last `digit:stroke-to-result` measure: the pen lifts
+    before it each measure a partial number), the worker's timings, and the long tasks
+    while writing. Digit mode again afterwards."""
+    set_number_mode(page)
+    long_tasks_before = page.evaluate("() => window.longTasks.length")
+    lifts, read = [], []
+    for _ in range(count):
+        page.get_by_test_id("clear").click()
+        before = len(measures(page, "digit:stroke-to-result"))
+        read.append(number_shown_after(page, draw_number(page, NUMBER)))
+        taken = measures(page, "digit:stroke-to-result")
+        if len(taken) <= before:
+            raise RuntimeError("number mode measured no 'digit:stroke-to-result' at pen lift")
+        lifts.append(taken[-1])
+    long_tasks = page.evaluate("() => window.longTasks")[long_tasks_before:]
+    set_number_mode(page, on=False)
+    return {
+        "number_stroke_to_result_ms": [m["duration"] for m in lifts],
+        "number_worker_ms": [m.get("total_ms", 0.0) for m in lifts],
+        "number_segment_ms": [m.get("segment_ms", 0.0) for m in lifts],
+        "number_inference_ms": [m.get("inference_ms", 0.0) for m in lifts],
+        "number_read_right": [float(shown == NUMBER) for shown in read],
+        "number_long_tasks_while_writing": [float(len(long_tasks))],
+        "number_longest_task_ms": [max(long_tasks, default=0.0)],
+    }
+
+
 def measure_page(
-    browser, url: str, digits: int, photos: int, snapshot: bool
+    browser, url: str, digits: int, photos: int, snapshot: bool, numbers: int = 0
 ) -> tuple[list[FileSent], dict[str, list[float]]]:
-    """One run on loopback: every figure of the docstring's list, and the cold load's files."""
+    """One run on loopback: every figure of the docstring's list, and the cold load's files;
+    number mode's only where `numbers` (ours)."""
     context = browser.new_context(viewport={"width": 1000, "height": 800})
     context.add_init_script(LONG_TASK_OBSERVER)
     page = context.new_page()
@@ -202,6 +240,7 @@ def measure_page(
     long_tasks = page.evaluate("() => window.longTasks")[long_tasks_before:]
     strokes = measures(page, "digit:stroke-to-result")[1:]
     photo_measures = upload_photos(page, photo_files(photos))
+    number_figures = write_numbers(page, numbers) if numbers else {}
 
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     if snapshot:  # ours stores it once ready; a real return visit finds it
@@ -227,6 +266,7 @@ def measure_page(
         "longest_task_while_drawing_ms": [max(long_tasks, default=0.0)],
         "photo_to_result_ms": [m["duration"] for m in photo_measures],
         "photo_preprocess_ms": [m["preprocess_ms"] for m in photo_measures],
+        **number_figures,
     }
 
 
@@ -306,6 +346,33 @@ LINK_ROWS = [
 ]
 
 
+# Ours only: the baseline reads one digit.
+NUMBER_ROWS = [
+    (f"number ({len(NUMBER)} digits): pen lift to result", "number_stroke_to_result_ms", "ms"),
+    ("  in the worker (total)", "number_worker_ms", "ms"),
+    ("  its segmentation (worker)", "number_segment_ms", "ms"),
+    ("  its inference (worker)", "number_inference_ms", "ms"),
+    ("  read right (share)", "number_read_right", ""),
+    ("long tasks while writing it (count)", "number_long_tasks_while_writing", ""),
+    ("longest task while writing it", "number_longest_task_ms", "ms"),
+]
+
+
+def print_number_rows(ours: dict[str, list[float]]) -> None:
+    """Number mode's figures (ours only), and issue 13's target for the pen lift."""
+    print(f"number mode (ours only): {NUMBER} written with the mouse")
+    print(f"{'':38} {'median':>9} {'p95':>9}")
+    for label, key, unit in NUMBER_ROWS:
+        median = statistics.median(ours[key])
+        print(f"{label:38} {median:9.2f} {percentile(ours[key], 0.95):9.2f} {unit}")
+    median = statistics.median(ours["number_stroke_to_result_ms"])
+    met = "met" if median <= NUMBER_TARGET_MS else "MISSED"
+    print(
+        f"target: {len(NUMBER)}-digit pen lift to result, median {median:.1f} ms "
+        f"(limit {NUMBER_TARGET_MS:g} ms): {met}"
+    )
+
+
 def positive(text: str) -> int:
     """An argparse type: a whole number of at least 1 (every figure needs a sample)."""
     value = int(text)
@@ -365,6 +432,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--digits", type=positive, default=20, help="digits drawn per run")
     parser.add_argument("--photos", type=positive, default=10, help="photos uploaded per run")
     parser.add_argument(
+        "--numbers", type=positive, default=5, help=f"{len(NUMBER)}-digit numbers per run (ours)"
+    )
+    parser.add_argument(
         "--links",
         type=links,
         default=LINKS,
@@ -392,8 +462,14 @@ def main(argv: list[str] | None = None) -> int:
                     if link:
                         sent, figures = measure_over_link(browser, page_url, link, name == "ours")
                     else:
+                        ours = name == "ours"
                         sent, figures = measure_page(
-                            browser, page_url, args.digits, args.photos, name == "ours"
+                            browser,
+                            page_url,
+                            args.digits,
+                            args.photos,
+                            ours,
+                            args.numbers if ours else 0,
                         )
                     files.setdefault(name, sent)
                     for key, values in figures.items():
@@ -407,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.runs} runs x {args.digits} digits and {args.photos} photos per page"
         )
         print_rows(ROWS, results["loopback"]["ours"], results["loopback"]["baseline"])
+        print()
+        print_number_rows(results["loopback"]["ours"])
     else:
         print(f"headless Chromium {version}, {platform.machine()}, app.py on loopback")
     for link_name, link in args.links.items():

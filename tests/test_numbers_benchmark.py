@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks import numbers, numbers_data
+from benchmarks import numbers, numbers_data, web
 from training import handwriting
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,3 +171,17 @@ def test_documented_command_runs_through_the_page(tmp_path: Path) -> None:
         assert f"\n{source}: 4 numbers" in done.stdout
     assert sum(name.endswith("(%)") for name in report["targets"]) == 6
     assert "target pen: digit accuracy vs single" in done.stdout
+
+
+def test_web_benchmark_prints_the_six_digit_figure_and_its_target(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    figures = {key: [1.0, 2.0, 3.0] for _, key, _ in web.NUMBER_ROWS}
+    figures["number_stroke_to_result_ms"] = [20.0, 29.0, 31.0]
+    web.print_number_rows(figures)
+    printed = capsys.readouterr().out
+    assert "number (6 digits): pen lift to result" in printed
+    assert "median 29.0 ms (limit 30 ms): met" in printed
+    figures["number_stroke_to_result_ms"] = [20.0, 31.0, 45.0]
+    web.print_number_rows(figures)
+    assert "median 31.0 ms (limit 30 ms): MISSED" in capsys.readouterr().out
