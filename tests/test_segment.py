@@ -537,6 +537,7 @@ def test_in_an_image_a_crop_wider_than_a_digit_loses_to_its_cut(
     ("shapes", "gap", "one_digit_reading"),
     [
         (["0", "3"], -0.35 * SIZE, False),  # two digits written into each other
+        (["1", "0"], -0.2 * SIZE, False),  # a 1 touching a 0: read as one 0 by the model
         (["4"], GAP, True),  # a 4's two strokes: one within the other's width
         (["7-crossbar"], GAP, True),
         (["5-bar"], GAP, True),

@@ -97,7 +97,7 @@ MAX_READINGS = 1024
 TALL_STROKE = 0.5
 # A group whose strokes span this many times its widest tall stroke's width is two digits
 # that overlap (a 0 and a 3 written into each other), never read as one: the model reads
-# such a pair as one 8 with confidence.
+# such a pair as one 8 with confidence (and a 1 touching a 0 as a 0: _side_by_side).
 SIDE_BY_SIDE = 1.2
 
 # A digit is lines; a scribble or a filled-in area is ink that fills its box. A group at
@@ -704,15 +704,22 @@ def _stroke_splits(
 
 def _side_by_side(strokes: Sequence[Stroke], group: list[int]) -> bool:
     """Whether a group's tall strokes stand side by side, so it is not one digit: it is
-    SIDE_BY_SIDE times wider than its widest tall stroke (two digits that overlap). A 4's two
-    strokes, a 5's or 7's bar lie within the width of the digit's widest stroke."""
+    SIDE_BY_SIDE times wider than its widest tall stroke (two digits that overlap), or of two
+    tall strokes the narrower's centre lies outside the wider's extent (a 1 touching a 0). A
+    4's upright stands within its other stroke's width; a 5's or 7's bar is not tall."""
     boxes = [stroke_box(strokes[index]) for index in group]
     tallest = max(bottom - top for _, top, _, bottom in boxes)
-    widest = max(
-        right - left for left, top, right, bottom in boxes if bottom - top >= TALL_STROKE * tallest
-    )
+    tall = [box for box in boxes if box[3] - box[1] >= TALL_STROKE * tallest]
+    widest = max(right - left for left, _, right, _ in tall)
     width = max(box[2] for box in boxes) - min(box[0] for box in boxes)
-    return width > SIDE_BY_SIDE * widest
+    if width > SIDE_BY_SIDE * widest:
+        return True
+    for narrow, wide in product(tall, tall):
+        if narrow[2] - narrow[0] < wide[2] - wide[0]:
+            centre = (narrow[0] + narrow[2]) / 2
+            if not wide[0] <= centre <= wide[2]:
+                return True
+    return False
 
 
 def stroke_readings(
