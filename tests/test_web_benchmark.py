@@ -76,6 +76,21 @@ def test_documented_command_prints_every_figure_for_both_pages() -> None:
     assert figures["cold_pyodide_ms"][ours] > 0 and figures["cold_pyodide_ms"][baseline] == 0
     for page, name in ((ours, "ours"), (baseline, "baseline")):  # the table adds up to the row
         assert files_total(lines, name) / 1e6 == pytest.approx(figures["cold_mb"][page], abs=0.006)
+    # Number mode (ours only): a 6-digit number's pen lift to its result, the worker's share
+    # of it, and its segmentation and inference within that.
+    number = section(lines, "number mode (ours only)")
+    medians = {}
+    for label, key, unit in web.NUMBER_ROWS:
+        [line] = [line for line in number if line.startswith(label)]
+        match = re.fullmatch(
+            rf"\s+({NUMBER})\s+{NUMBER}(?: {re.escape(unit)})?", line[len(label) :]
+        )
+        assert match, f"{label}: {line!r}"
+        medians[key] = float(match[1])
+    assert medians["number_stroke_to_result_ms"] > medians["number_worker_ms"] > 0
+    assert medians["number_worker_ms"] > medians["number_segment_ms"] > 0
+    assert medians["number_worker_ms"] > medians["number_inference_ms"] > 0
+    assert medians["number_read_right"] == 1.0
 
 
 @pytest.mark.browser
