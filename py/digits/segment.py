@@ -131,7 +131,6 @@ WIDE_DIGIT_ASPECT = 0.8
 WIDE_DIGIT_PENALTY = 10.0
 
 _CHANNELS = 4
-_MASK = bytes([0] + [255] * 255)  # a shrunk crop's ink as a mask: 255 where it has any
 _LANE = 4  # bytes of a 32-bit lane (_shrink): 255 times a block's pixels fits
 # 1 for every non-zero level; a run of ink starts where a 0 is followed by a 1.
 _NONZERO = bytes([0] + [1] * 255)
@@ -277,7 +276,6 @@ class _Plane(NamedTuple):
     left: int = 0
     top: int = 0
     scale: tuple[float, float] = (1.0, 1.0)
-    full: _Plane | None = None  # a shrunk plane's ink at the image's own size
 
 
 def _ink_plane(rgba: bytes | bytearray | memoryview, width: int, height: int) -> _Plane:
@@ -306,7 +304,6 @@ def _ink_plane(rgba: bytes | bytearray | memoryview, width: int, height: int) ->
         left // factor,
         top // factor,
         (float(factor), float(factor)),
-        _Plane(ink, width, height, left, top),
     )
 
 
@@ -390,14 +387,11 @@ def _to_model_input(ink: bytes, width: int, height: int) -> list[float]:
 
 class _Crops:
     """Makes crops, each distinct one once (readings share most of theirs); their boxes in
-    the image's pixels. On a shrunk plane a crop's ink is found there, and what the model is
-    given is made from the image's own ink under it (``_full_size``): a digit alone in a
-    number is normalized exactly as it is alone on the pad."""
+    the image's pixels (the plane's times `scale`)."""
 
-    def __init__(self, plane: _Plane | None = None) -> None:
+    def __init__(self, scale: tuple[float, float] = (1.0, 1.0)) -> None:
         self.made: dict[tuple[PixelBox, bytes], Crop] = {}
-        self.full = plane.full if plane is not None else None
-        self.factor = int(plane.scale[0]) if plane is not None else 1
+        self.scale = scale
 
     def __call__(self, box: PixelBox, ink: bytes) -> Crop | None:
         """The crop of `ink` (of `box`) trimmed to its own ink; None when it has none."""
@@ -407,45 +401,19 @@ class _Crops:
             return None
         left, top, right, bottom = inner
         trimmed = crop(ink, width, inner)
-        key = ((box[0] + left, box[1] + top, box[0] + right, box[1] + bottom), trimmed)
+        across, down = self.scale
+        whole = (
+            round((box[0] + left) * across),
+            round((box[1] + top) * down),
+            round((box[0] + right) * across),
+            round((box[1] + bottom) * down),
+        )
+        key = (whole, trimmed)
         if key not in self.made:
-            if self.full is None:
-                whole, made = key[0], (trimmed, right - left, bottom - top)
-            else:
-                whole, made = self._full_size(key[0], trimmed)
-            self.made[key] = Crop(whole, trimmed, _to_model_input(*made))
+            self.made[key] = Crop(
+                whole, trimmed, _to_model_input(trimmed, right - left, bottom - top)
+            )
         return self.made[key]
-
-    def _full_size(self, box: PixelBox, trimmed: bytes) -> tuple[PixelBox, tuple[bytes, int, int]]:
-        """The image's ink under a shrunk crop (its blocks with ink, each `factor` pixels
-        square), trimmed to that ink: its box in the image's pixels, and (ink, width,
-        height). C-speed per row: the mask's bytes spread by slice steps, ANDed as integers."""
-        full, factor = self.full, self.factor
-        small_width = box[2] - box[0]
-        width, height = small_width * factor, (box[3] - box[1]) * factor
-        left, top = box[0] * factor, box[1] * factor
-        ink = bytearray(width * height)
-        start, end = max(left, full.left), min(left + width, full.left + full.width)
-        for y in range(max(top, full.top), min(top + height, full.top + full.height)):
-            source = (y - full.top) * full.width - full.left
-            target = (y - top) * width - left
-            ink[target + start : target + end] = full.ink[source + start : source + end]
-        spread = bytearray(width)
-        rows = []
-        for row in range(0, len(trimmed), small_width):
-            mask = trimmed[row : row + small_width].translate(_MASK)
-            for phase in range(factor):
-                spread[phase::factor] = mask
-            rows.append(bytes(spread) * factor)
-        masked = (
-            int.from_bytes(ink, "little") & int.from_bytes(b"".join(rows), "little")
-        ).to_bytes(len(ink), "little")
-        inner = bounding_box(masked, width)
-        if inner is None:  # only faint ink, under the noise floor at full size: keep the blocks
-            return (left, top, left + width, top + height), (bytes(ink), width, height)
-        x0, y0, x1, y1 = inner
-        whole = (left + x0, top + y0, left + x1, top + y1)
-        return whole, (crop(masked, width, inner), x1 - x0, y1 - y0)
 
 
 # Cuts -----------------------------------------------------------------------------------
@@ -580,7 +548,7 @@ def readings(rgba: bytes | bytearray | memoryview, width: int, height: int) -> l
         raise preprocess.NothingToRecognize("nothing to recognize: only specks")
     groups = group_boxes([_runs_box(runs) for runs in pieces])
     _check_count(groups)
-    make = _Crops(plane)
+    make = _Crops(plane.scale)
     ways = []
     for group in groups:
         box, ink = _group_plane(plane, (run for index in group for run in pieces[index]))
@@ -772,7 +740,7 @@ def stroke_readings(
     across, down = plane.scale
     if plane.scale != (1.0, 1.0):
         strokes = [[(x / across, y / down) for x, y in stroke] for stroke in strokes]
-    make = _Crops(plane)
+    make = _Crops(plane.scale)
     ways = []
     for group, runs in zip(groups, _stroke_groups(plane, strokes, groups), strict=True):
         if runs:
