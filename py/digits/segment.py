@@ -268,14 +268,14 @@ def group_strokes(strokes: Sequence[Stroke]) -> list[list[int]]:
 class _Plane(NamedTuple):
     """An ink plane (one byte per pixel, 0 = paper), its size, and where it lies in the
     image (its top left corner: the plane is the ink's bounding box), in the plane's pixels;
-    each is `scale` of the image's (a tall drawing is segmented at SEGMENT_HEIGHT)."""
+    each is `factor` of the image's (a tall drawing is segmented at SEGMENT_HEIGHT)."""
 
     ink: bytes
     width: int
     height: int
     left: int = 0
     top: int = 0
-    scale: tuple[float, float] = (1.0, 1.0)
+    factor: int = 1
 
 
 def _ink_plane(rgba: bytes | bytearray | memoryview, width: int, height: int) -> _Plane:
@@ -303,7 +303,7 @@ def _ink_plane(rgba: bytes | bytearray | memoryview, width: int, height: int) ->
         shrunk_height,
         left // factor,
         top // factor,
-        (float(factor), float(factor)),
+        factor,
     )
 
 
@@ -387,11 +387,11 @@ def _to_model_input(ink: bytes, width: int, height: int) -> list[float]:
 
 class _Crops:
     """Makes crops, each distinct one once (readings share most of theirs); their boxes in
-    the image's pixels (the plane's times `scale`)."""
+    the image's pixels (the plane's times `factor`)."""
 
-    def __init__(self, scale: tuple[float, float] = (1.0, 1.0)) -> None:
+    def __init__(self, factor: int = 1) -> None:
         self.made: dict[tuple[PixelBox, bytes], Crop] = {}
-        self.scale = scale
+        self.factor = factor
 
     def __call__(self, box: PixelBox, ink: bytes) -> Crop | None:
         """The crop of `ink` (of `box`) trimmed to its own ink; None when it has none."""
@@ -401,12 +401,12 @@ class _Crops:
             return None
         left, top, right, bottom = inner
         trimmed = crop(ink, width, inner)
-        across, down = self.scale
+        factor = self.factor
         whole = (
-            round((box[0] + left) * across),
-            round((box[1] + top) * down),
-            round((box[0] + right) * across),
-            round((box[1] + bottom) * down),
+            (box[0] + left) * factor,
+            (box[1] + top) * factor,
+            (box[0] + right) * factor,
+            (box[1] + bottom) * factor,
         )
         key = (whole, trimmed)
         if key not in self.made:
@@ -548,7 +548,7 @@ def readings(rgba: bytes | bytearray | memoryview, width: int, height: int) -> l
         raise preprocess.NothingToRecognize("nothing to recognize: only specks")
     groups = group_boxes([_runs_box(runs) for runs in pieces])
     _check_count(groups)
-    make = _Crops(plane.scale)
+    make = _Crops(plane.factor)
     ways = []
     for group in groups:
         box, ink = _group_plane(plane, (run for index in group for run in pieces[index]))
@@ -737,10 +737,10 @@ def stroke_readings(
     plane = _ink_plane(rgba, width, height)
     if not groups:
         raise preprocess.NothingToRecognize("nothing to recognize: no strokes")
-    across, down = plane.scale
-    if plane.scale != (1.0, 1.0):
-        strokes = [[(x / across, y / down) for x, y in stroke] for stroke in strokes]
-    make = _Crops(plane.scale)
+    if plane.factor > 1:
+        factor = plane.factor
+        strokes = [[(x / factor, y / factor) for x, y in stroke] for stroke in strokes]
+    make = _Crops(plane.factor)
     ways = []
     for group, runs in zip(groups, _stroke_groups(plane, strokes, groups), strict=True):
         if runs:
