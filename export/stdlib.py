@@ -24,16 +24,24 @@ parse is read by `scanned_imports`, a line scan that finds every import statemen
 is (so a superset of what an AST walk finds: tests/test_stdlib.py checks that on each module
 that does parse).
 
-Each module kept holds the original's bytes (its CRC is the same); entries are stored, not
-deflated, so the zip as a whole compresses well (gzip and Brotli see across modules, which
-per-entry deflate cannot): the served `.br` is about a third smaller than the deflated zip's.
-The zip is written deterministically: sorted entries, a fixed date.
+Each module kept is the original program without its documentation: `without_docs` blanks
+docstrings (to `""`, as `python -OO` would set them to None) and comments, keeping every line
+where it was, so a traceback names the same line numbers and the code is unchanged; it checks
+that itself (`same_program`: the syntax trees are equal but for the docstrings, line for line)
+and keeps the original bytes of any module where that cannot be shown (one this Python cannot
+parse, one not in UTF-8). The page never reads a docstring (no `help()`, no `pydoc`), and
+documentation is about a third of the library's bytes. Entries are stored, not deflated, so
+the zip as a whole compresses well (gzip and Brotli see across modules, which per-entry deflate
+cannot): the served `.br` is about a third smaller than the deflated zip's. The zip is written
+deterministically: sorted entries, a fixed date.
 """
 
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -71,6 +79,9 @@ CODEC_CALLS = {
     "iterdecode",
 }
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# What has a docstring, and the lines whose comments stay (`#!`, `# -*- coding: ... -*-`).
+DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+KEPT_HEADER_LINES = 2
 # An import statement, anywhere in a line-oriented source: `import a.b, c as d` or
 # `from .a import (b, c)` (a parenthesised list, or lines ending in a backslash, may span
 # lines).
@@ -344,5 +355,85 @@ def trimmed_stdlib(original: Path, target: Path, roots: Iterable[str]) -> set[st
             for name in sorted([*folders, *files]):
                 info = zipfile.ZipInfo(name, ZIP_DATE)
                 info.external_attr = (0o40755 << 16) | 0x10 if name.endswith("/") else 0o644 << 16
-                out.writestr(info, b"" if name.endswith("/") else archive.read(name))
+                out.writestr(info, b"" if name.endswith("/") else shipped(archive.read(name)))
     return kept
+
+
+def shipped(source: bytes) -> bytes:
+    """A module as the page ships it: without its documentation where that is shown to leave
+    the same program, else as it was."""
+    stripped = without_docs(source)
+    return stripped if stripped is not None and same_program(source, stripped) else source
+
+
+def _docstrings(tree: ast.AST) -> list[ast.Constant]:
+    """The docstring of each module, class and function in `tree`."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, DOCUMENTED) and node.body:
+            first = node.body[0]
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                found.append(first.value)
+    return found
+
+
+def without_docs(source: bytes) -> bytes | None:
+    """`source` with each docstring made `""` and each comment removed, every line kept where
+    it was (a docstring's lines stay, empty), or None for a module this Python cannot parse or
+    that is not UTF-8. The first two lines' comments stay (an encoding declaration, `#!`)."""
+    try:
+        text = source.decode()
+        tree = ast.parse(text)
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (UnicodeDecodeError, SyntaxError, tokenize.TokenError):
+        return None
+    lines = text.splitlines(keepends=True)
+
+    def column(row: int, utf8_offset: int) -> int:  # ast counts bytes, tokenize characters
+        return len(lines[row - 1].encode()[:utf8_offset].decode())
+
+    cuts = [  # (start row, start column, end row, end column, replacement), in characters
+        (
+            doc.lineno,
+            column(doc.lineno, doc.col_offset),
+            doc.end_lineno or doc.lineno,
+            column(doc.end_lineno or doc.lineno, doc.end_col_offset or 0),
+            '""',
+        )
+        for doc in _docstrings(tree)
+    ]
+    cuts += [(*token.start, *token.end, "") for token in tokens if token.type == tokenize.COMMENT]
+    for start_row, start_column, end_row, end_column, replacement in sorted(cuts, reverse=True):
+        if start_row <= KEPT_HEADER_LINES and not replacement:
+            continue
+        head = lines[start_row - 1][:start_column]
+        tail = lines[end_row - 1][end_column:]
+        if not replacement:  # a comment: the code before it, without the spaces between
+            head = head.rstrip(" \t")
+        lines[start_row - 1 : end_row] = [
+            head + replacement + ("\n" if end_row > start_row else tail),
+            *["\n"] * (end_row - start_row - 1),
+            *([tail] if end_row > start_row else []),
+        ]
+    return "".join(lines).encode()
+
+
+def same_program(original: bytes, stripped: bytes) -> bool:
+    """Whether `stripped` is `original` with only docstrings emptied: equal syntax trees once
+    the original's docstrings are `""`, and every statement and expression on the same line."""
+    try:
+        before, after = ast.parse(original), ast.parse(stripped)
+    except SyntaxError:
+        return False
+    for doc in _docstrings(before):
+        doc.value = ""
+    if ast.dump(before) != ast.dump(after):
+        return False
+    return all(
+        getattr(one, "lineno", None) == getattr(other, "lineno", None)
+        for one, other in zip(ast.walk(before), ast.walk(after), strict=True)
+    )
