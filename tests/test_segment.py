@@ -265,6 +265,34 @@ def test_a_tall_number_is_segmented_smaller_and_its_boxes_are_in_the_image_s_pix
         assert all(abs(a - b) <= 3 for a, b in zip(crop.box, own, strict=True)), (crop.box, own)
 
 
+@pytest.mark.parametrize("factor", [2, 3, 5, 7, 12, 14, 20])
+def test_shrinking_is_the_rounded_mean_of_each_block(factor: int) -> None:
+    """_shrink (whole rows as big integers, divided by one multiplication and a shift where a
+    divider exists: factor 20 has none and takes the table) gives each block's rounded mean,
+    the ink placed `offset` into the blocks; full ink and every level included."""
+    rng = np.random.default_rng(factor)
+    width, height, offset = 3 * factor + 5, 2 * factor + 3, (factor - 1, factor // 2)
+    for ink in (
+        rng.integers(0, 256, (height, width), dtype=np.uint8),
+        np.full((height, width), 255, dtype=np.uint8),
+    ):
+        placed = np.zeros(
+            (
+                -(-(height + offset[1]) // factor) * factor,
+                -(-(width + offset[0]) // factor) * factor,
+            ),
+            dtype=np.int64,
+        )
+        placed[offset[1] : offset[1] + height, offset[0] : offset[0] + width] = ink
+        rows, columns = placed.shape[0] // factor, placed.shape[1] // factor
+        sums = placed.reshape(rows, factor, columns, factor).sum(axis=(1, 3))
+        blocks = factor * factor
+        expected = ((sums + blocks // 2) // blocks).astype(np.uint8).tobytes()
+        shrunk = segment._shrink(ink.tobytes(), width, height, factor, offset)
+        assert shrunk == (expected, columns, rows)
+    assert (segment._divider(factor * factor) is None) == (factor == 20)
+
+
 def test_a_broken_stroke_is_one_digit() -> None:
     """A 1 with a gap in its stroke (a pen that skipped) is two components, one digit."""
     number = Number(["1", "0"])
