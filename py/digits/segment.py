@@ -34,9 +34,9 @@ from __future__ import annotations
 import math
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from itertools import islice, pairwise, product
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from digits import preprocess
 from digits.facts import LABELS, MAX_DIGITS, MIN_INK_FRACTION
@@ -48,6 +48,7 @@ Stroke = Sequence[Point]
 # (left, top, right, bottom); right and bottom exclusive for pixels, the extremes for strokes.
 Box = tuple[float, float, float, float]
 PixelBox = tuple[int, int, int, int]
+T = TypeVar("T")
 
 # Grouping (all relative to the tallest piece, so the size a number is written at does not
 # matter). Two pieces are one digit when their horizontal extents, each widened by
@@ -419,12 +420,43 @@ def _to_model_input(ink: bytes, width: int, height: int) -> list[float]:
     return preprocess.to_model_input(rgba, padded_width, padded_height)
 
 
+class _Recent(dict[Hashable, T]):
+    """A dict that keeps only its `size` most recently used entries (`recent` and setting an
+    entry count as use): what one recognition made, the next can use again."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def recent(self, key: Hashable) -> T | None:
+        """The entry for `key` (now the newest), or None."""
+        value = self.pop(key, None)
+        if value is not None:
+            self[key] = value
+        return value
+
+    def __setitem__(self, key: Hashable, value: T) -> None:
+        super().__setitem__(key, value)
+        while len(self) > self.size:
+            del self[next(iter(self))]
+
+
+# Live results follow the pen: a number is recognized again and again while it is written,
+# and at each pen lift, with all its digits but the newest unchanged. What a recognition
+# made of a digit (its crops with their model inputs, and a stroke group's ways to read it)
+# is kept for the next, keyed by everything it was made from, so it is made once. A crop is
+# about 20 KB (784 floats): a few hundred are a few MB.
+_CROPS: _Recent[Crop] = _Recent(256)
+_GROUP_WAYS: _Recent[list[list[Crop]]] = _Recent(64)
+
+
 class _Crops:
-    """Makes crops, each distinct one once (readings share most of theirs); their boxes in
-    the image's pixels (the plane's times `factor`)."""
+    """Makes crops, each distinct one once (readings share most of theirs, and the next
+    recognition most of this one's: _CROPS); their boxes in the image's pixels (the plane's
+    times `factor`)."""
 
     def __init__(self, factor: int = 1) -> None:
-        self.made: dict[tuple[PixelBox, bytes], Crop] = {}
+        self.made = _CROPS
         self.factor = factor
 
     def __call__(self, box: PixelBox, ink: bytes) -> Crop | None:
@@ -442,12 +474,12 @@ class _Crops:
             (box[0] + right) * factor,
             (box[1] + bottom) * factor,
         )
-        key = (whole, trimmed)
-        if key not in self.made:
-            self.made[key] = Crop(
-                whole, trimmed, _to_model_input(trimmed, right - left, bottom - top)
-            )
-        return self.made[key]
+        key = (factor, whole, trimmed)
+        made = self.made.recent(key)
+        if made is None:
+            made = Crop(whole, trimmed, _to_model_input(trimmed, right - left, bottom - top))
+            self.made[key] = made
+        return made
 
 
 # Cuts -----------------------------------------------------------------------------------
@@ -779,11 +811,23 @@ def stroke_readings(
     for group, runs in zip(groups, _stroke_groups(plane, strokes, groups), strict=True):
         if runs:
             box, group_ink = _group_plane(plane, runs)
-            splits = _stroke_splits(box, group_ink, strokes, group, make)
-            group_ways = _ways(box, group_ink, make)
-            if splits and _side_by_side(strokes, group):
-                group_ways = [way for way in group_ways if len(way) > 1]
-            ways.append(group_ways + splits)
+            # Everything the group's ways are made from: the same ink under the same strokes
+            # read the same ways (the strokes' indices play no part in them).
+            key = (
+                plane.factor,
+                box,
+                group_ink,
+                tuple(tuple(map(tuple, strokes[i])) for i in group),
+            )
+            group_ways = _GROUP_WAYS.recent(key)
+            if group_ways is None:
+                splits = _stroke_splits(box, group_ink, strokes, group, make)
+                group_ways = _ways(box, group_ink, make)
+                if splits and _side_by_side(strokes, group):
+                    group_ways = [way for way in group_ways if len(way) > 1]
+                group_ways += splits
+                _GROUP_WAYS[key] = group_ways
+            ways.append(group_ways)
     if not ways:
         raise preprocess.NothingToRecognize("nothing to recognize: no ink under the strokes")
     return _combined(ways)
