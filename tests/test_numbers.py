@@ -183,3 +183,36 @@ def test_digits_of_uneven_size_on_a_drifting_baseline() -> None:
     )
     assert result["number"] == "417"
     assert SIZE > 0
+
+
+def test_a_number_written_on_is_read_again_without_rereading_its_digits() -> None:
+    """Live results follow the pen: a number is recognized at every pen move and lift with
+    its digits before the newest unchanged. Those go to the model once; the answer is the
+    same as read afresh, and another model reads everything itself."""
+    number = Number(["2", "0", "2", "6"])
+    begun = number.strokes[: sum(map(len, number.digit_strokes[:3]))]  # the 6 not yet written
+    model = NumberModel(number, "2026")
+    begun_result = recognizer.recognize_number(
+        number.rgba(begun), number.width, number.height, flat(begun), model
+    )
+    assert begun_result["number"] == "202"
+    read_first = sum(model.calls)
+    whole = recognizer.recognize_number(
+        number.rgba(), number.width, number.height, flat(number.strokes), model
+    )
+    assert whole["number"] == "2026"
+    assert len(model.calls) == 2  # one call for what was new
+    assert 1 <= model.calls[1] < read_first  # the 6's crops (and cuts), not the 2, 0, 2
+    again = recognizer.recognize_number(
+        number.rgba(), number.width, number.height, flat(number.strokes), model
+    )
+    assert len(model.calls) == 2 and again["timings"]["model_calls"] == 0  # nothing new
+    fresh = NumberModel(number, "2026")
+    afresh = recognizer.recognize_number(
+        number.rgba(), number.width, number.height, flat(number.strokes), fresh
+    )
+    assert len(fresh.calls) == 1 and fresh.calls[0] > model.calls[1]
+    for result in (again, afresh):
+        assert {key: value for key, value in result.items() if key != "timings"} == {
+            key: value for key, value in whole.items() if key != "timings"
+        }

@@ -207,6 +207,25 @@ def recognize(
     }
 
 
+# The model's answers for the digits it read lately, for one model (the one the worker
+# holds: a recognition with another starts afresh): while a number is written it is
+# recognized again at each pen move and lift with all but its newest digit unchanged, and
+# the model gives a digit the same answer, float for float, whatever else is in its batch
+# (tests/test_inference_boundary.py), so each is read once. Keyed by the crop's box and ink
+# (its model input is made from them alone); with its features, or None if not asked for.
+ANSWERS_KEPT = 256
+_ANSWERS: list[Any] = [None, None]  # [the model, its answers]
+
+
+def _answers_of(run_model: Callable[..., Any]) -> segment.Recent:
+    """The answers kept for `run_model` (a fresh, empty store for another model). Under
+    Pyodide each call gets a new proxy of the worker's one model function, equal to the last
+    (``==`` compares the JavaScript object); a Python model compares by identity."""
+    if _ANSWERS[1] is None or _ANSWERS[0] != run_model:
+        _ANSWERS[:] = [run_model, segment.Recent(ANSWERS_KEPT)]
+    return _ANSWERS[1]
+
+
 def _runner_up(probabilities: Sequence[float]) -> dict[str, Any]:
     second = sorted(range(len(probabilities)), key=probabilities.__getitem__)[-2]
     return {"digit": LABELS[second], "probability": probabilities[second]}
@@ -236,16 +255,29 @@ def recognize_number(
     started = time.perf_counter()
     calls: list[int] = []
     features_of: dict[tuple[Any, bytes], Sequence[float]] = {}
+    known = _answers_of(run_model)
 
     def score(crops: list[segment.Crop]) -> list[list[float]]:
-        """Every candidate digit in one model call; their features kept for the person's
-        examples (digits.personal), which then need no call of their own."""
-        calls.append(len(crops))
-        answers = _infer_batch(run_model, [crop.pixels for crop in crops])
-        features = _batch_features(run_model, len(crops)) if len(memory) else None
-        for crop, crop_features in zip(crops, features or (), strict=False):
-            features_of[(crop.box, crop.ink)] = crop_features
-        return answers
+        """Every candidate digit the model has not read yet in one model call (the others'
+        answers are kept from the recognitions before: _ANSWERS); their features kept for
+        the person's examples (digits.personal), which then need no call of their own."""
+        need_features = len(memory) > 0
+        keys = [(crop.box, crop.ink) for crop in crops]
+        new = {}
+        for key, crop in zip(keys, crops, strict=True):
+            kept = known.recent(key)
+            if kept is None or (need_features and kept[1] is None):
+                new[key] = crop
+        if new:
+            calls.append(len(new))
+            answers = _infer_batch(run_model, [crop.pixels for crop in new.values()])
+            features = _batch_features(run_model, len(new)) if need_features else None
+            for index, key in enumerate(new):
+                known[key] = (answers[index], features[index] if features else None)
+        read = [known[key] for key in keys]
+        if need_features:
+            features_of.update(zip(keys, (crop_features for _, crop_features in read), strict=True))
+        return [answer for answer, _ in read]
 
     def refused(reason: str, message: str) -> dict[str, Any]:
         timings = {"total_ms": (time.perf_counter() - started) * 1000}

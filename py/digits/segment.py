@@ -420,7 +420,7 @@ def _to_model_input(ink: bytes, width: int, height: int) -> list[float]:
     return preprocess.to_model_input(rgba, padded_width, padded_height)
 
 
-class _Recent(dict[Hashable, T]):
+class Recent(dict[Hashable, T]):
     """A dict that keeps only its `size` most recently used entries (`recent` and setting an
     entry count as use): what one recognition made, the next can use again."""
 
@@ -446,8 +446,8 @@ class _Recent(dict[Hashable, T]):
 # made of a digit (its crops with their model inputs, and a stroke group's ways to read it)
 # is kept for the next, keyed by everything it was made from, so it is made once. A crop is
 # about 20 KB (784 floats): a few hundred are a few MB.
-_CROPS: _Recent[Crop] = _Recent(256)
-_GROUP_WAYS: _Recent[list[list[Crop]]] = _Recent(64)
+_CROPS: Recent[Crop] = Recent(256)
+_GROUP_WAYS: Recent[list[list[Crop]]] = Recent(64)
 
 
 class _Crops:
