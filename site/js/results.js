@@ -167,9 +167,13 @@ export class ResultsView {
 export function drawModelInput(canvas, values) {
   const context = canvas.getContext('2d');
   const image = context.createImageData(MNIST_SIZE, MNIST_SIZE);
+  const { data } = image; // written in place: a number's view draws one per digit
   for (let i = 0; i < MNIST_SIZE * MNIST_SIZE; i += 1) {
     const shade = 255 - Math.round(255 * (values ? values[i] : 0));
-    image.data.set([shade, shade, shade, 255], i * 4);
+    data[4 * i] = shade;
+    data[4 * i + 1] = shade;
+    data[4 * i + 2] = shade;
+    data[4 * i + 3] = 255;
   }
   context.putImageData(image, 0, 0);
 }
