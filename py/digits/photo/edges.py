@@ -11,6 +11,8 @@ photo's edge, and such strong ink is cleared whenever other ink remains
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from digits.facts import NOISE_THRESHOLD
 from digits.photo.components import Runs, clear, touches_edge
 from digits.photo.stats import histogram, otsu
@@ -31,6 +33,9 @@ EDGE_CANDIDATES = 48
 EDGE_MARGIN = 1
 # Points measured against a candidate line at a time (see edge_line).
 _CHUNK = 32
+# Added to the band of depths a line passes a chunk in: far above the rounding error of its
+# ends (depths and rows are below 2**13), far below the 1 between whole depths.
+_BOUND_SLACK = 1e-6
 
 
 def edge_line(depths: list[int], across: int) -> tuple[float, float] | None:
@@ -50,10 +55,14 @@ def edge_line(depths: list[int], across: int) -> tuple[float, float] | None:
     half = len(points) // 2
     best: list[tuple[int, int]] = []
     tried = set()
-    # Points in chunks, with how many follow each chunk: a line that can no longer beat the
-    # best so far is dropped before it has been measured against every point.
+    # Points in chunks of consecutive rows, each with its depths sorted: a line passes a
+    # chunk within a band of depths, and the points in that band (two bisections) bound how
+    # many of the chunk's can lie near it. A line whose bounds over the chunks still to be
+    # measured cannot lift it above the best so far is dropped (before any point is measured,
+    # for most of the lines through the same edge), and a chunk with no point in the band is
+    # not measured: exactly the line the measuring of every point would find.
     chunks = [points[start : start + _CHUNK] for start in range(0, len(points), _CHUNK)]
-    following = [max(0, len(points) - start - _CHUNK) for start in range(0, len(points), _CHUNK)]
+    spans = [(chunk[0][0], chunk[-1][0], sorted(d for _, d in chunk)) for chunk in chunks]
     for k in range(min(EDGE_CANDIDATES, half)):
         first = k * half // EDGE_CANDIDATES
         if first in tried:  # the same pair again: the same line, which cannot beat itself
@@ -61,11 +70,27 @@ def edge_line(depths: list[int], across: int) -> tuple[float, float] | None:
         tried.add(first)
         (i0, d0), (i1, d1) = points[first], points[first + half]
         slope = (d1 - d0) / (i1 - i0)
+        bounds = []
+        for start, end, depths_in in spans:
+            # fl(slope * (i - i0)) is monotonic in i: its extremes over the chunk are at its
+            # ends; _BOUND_SLACK dwarfs the rounding of the sums below.
+            at_start, at_end = slope * (start - i0), slope * (end - i0)
+            if at_end < at_start:
+                at_start, at_end = at_end, at_start
+            bounds.append(
+                bisect_right(depths_in, d0 + tolerance + at_end + _BOUND_SLACK)
+                - bisect_left(depths_in, d0 + low + at_start - _BOUND_SLACK)
+            )
+        remaining = sum(bounds)
+        if remaining <= len(best):
+            continue
         near: list[tuple[int, int]] = []
-        for chunk, after in zip(chunks, following, strict=True):
-            # -tolerance <= x <= tolerance is abs(x) <= tolerance, without a call per point
-            near += [(i, d) for i, d in chunk if low <= d - d0 - slope * (i - i0) <= tolerance]
-            if len(near) + after <= len(best):
+        for chunk, bound in zip(chunks, bounds, strict=True):
+            remaining -= bound
+            if bound:
+                # -tolerance <= x <= tolerance is abs(x) <= tolerance, without a call per point
+                near += [(i, d) for i, d in chunk if low <= d - d0 - slope * (i - i0) <= tolerance]
+            if len(near) + remaining <= len(best):
                 break
         else:
             if len(near) > len(best):
