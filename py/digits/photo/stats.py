@@ -26,6 +26,9 @@ class _Outside(dict):
 
 
 OUTSIDE = _Outside()
+# The last byte string counted by histogram, and its counts: the photo path counts the same
+# ink map twice when setting aside the photo's edges leaves it as it was (edges, threshold).
+_last_histogram: list = []
 # Each level's high nibble.
 _NIBBLE = bytes(value >> 4 for value in range(256))
 
@@ -44,6 +47,8 @@ def histogram(values: bytes) -> list[int]:
     of the level range (``bytes.translate`` deleting the other half) down to ranges of
     ``_LEAF`` levels, each counted with ``bytes.count``.
     """
+    if _last_histogram and _last_histogram[0] is values:
+        return list(_last_histogram[1])
     counts = [0] * 256
     others = values.translate(None, _ZERO)
     counts[0] = len(values) - len(others)
@@ -65,7 +70,9 @@ def histogram(values: bytes) -> list[int]:
         if len(below) < len(node):
             above = node.translate(None, OUTSIDE[middle, high]) if below else node
             pending.append((above, middle, high))
-    return counts
+    if type(values) is bytes:  # immutable: the same object holds the same counts later
+        _last_histogram[:] = [values, counts]
+    return list(counts)
 
 
 def ranked(values: bytes, ranks: list[int]) -> list[int]:
@@ -75,14 +82,16 @@ def ranked(values: bytes, ranks: list[int]) -> list[int]:
     nibbles = values.translate(_NIBBLE)
     ends = list(accumulate(map(nibbles.count, range(16))))  # ranks past each nibble
     found = []
+    # Ranks in the same nibble (a cell's paper: most of its values) share its level counts.
+    levels: dict[int, list[int]] = {}
     for rank in ranks:
         nibble = bisect_right(ends, rank)
         rank -= ends[nibble - 1] if nibble else 0
         low = nibble * 16
-        bucket = values.translate(None, OUTSIDE[low, low + 16])
-        found.append(
-            low + bisect_right(list(accumulate(map(bucket.count, range(low, low + 16)))), rank)
-        )
+        if nibble not in levels:
+            bucket = values.translate(None, OUTSIDE[low, low + 16])
+            levels[nibble] = list(accumulate(map(bucket.count, range(low, low + 16))))
+        found.append(low + bisect_right(levels[nibble], rank))
     return found
 
 
