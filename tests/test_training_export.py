@@ -114,6 +114,7 @@ def test_exported_model_in_the_browser_matches_keras(
     assert status == 0
     manifest = json.loads((site / "model" / "manifest.json").read_text())
     assert manifest["quantization"] == quantization
+    assert manifest["levels"] == (tfjs.DEFAULT_LEVELS if quantization == "uint8" else None)
     assert manifest["test_images"] == TEST_IMAGES
     assert manifest["labels"] == [str(digit) for digit in range(10)]
     metrics = json.loads((trained / "metrics.json").read_text())
@@ -129,7 +130,7 @@ def test_exported_model_in_the_browser_matches_keras(
     # The features output, from the same quantized weights; TF.js may quantize a layer it
     # has folded (the compact model's batch normalization) differently, so the features get
     # the manifest's tolerance, relative to their largest value.
-    tfjs.quantize_roundtrip(keras_model, quantization)
+    tfjs.quantize_roundtrip(keras_model, quantization, manifest["levels"] or 256)
     expected_features = tfjs.with_features(keras_model).predict(inputs, verbose=0)[1]
 
     with serve(create_app({"SITE_DIR": site})) as url:
