@@ -10,6 +10,9 @@ a gradient or a shadow across the page is followed.
 
 from __future__ import annotations
 
+from itertools import repeat
+from operator import add, mul
+
 from digits.photo.stats import percentile, ranked
 
 # Background grid: about this many cells along the image's longer side.
@@ -167,7 +170,17 @@ def _interpolate(
                 values = grid[index]
                 across[index] = [values[a] * gx + values[b] * fx for a, b, gx, fx in columns]
         gy = 1 - fy
+        # round(u * gy + v * fy) for each pair, as C-level maps (no bytecode per block)
         out.append(
-            [round(u * gy + v * fy) for u, v in zip(across[top], across[bottom], strict=True)]
+            list(
+                map(
+                    round,
+                    map(
+                        add,
+                        map(mul, across[top], repeat(gy)),
+                        map(mul, across[bottom], repeat(fy)),
+                    ),
+                )
+            )
         )
     return out

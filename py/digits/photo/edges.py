@@ -12,6 +12,7 @@ photo's edge, and such strong ink is cleared whenever other ink remains
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from itertools import repeat
 
 from digits.facts import NOISE_THRESHOLD
 from digits.photo.components import Runs, clear, touches_edge
@@ -31,6 +32,8 @@ EDGE_TOLERANCE_FRACTION = 0.01
 EDGE_CANDIDATES = 48
 # Beyond the fitted edge, this many more pixels are cleared: the edge's own blur.
 EDGE_MARGIN = 1
+# Ink-like: above the pad's noise threshold.
+_INK_MASK = bytes(MAX_LEVEL if v > NOISE_THRESHOLD else 0 for v in range(256))
 # Points measured against a candidate line at a time (see edge_line).
 _CHUNK = 32
 # Added to the band of depths a line passes a chunk in: far above the rounding error of its
@@ -116,7 +119,7 @@ def without_table(raw: bytes, width: int, height: int) -> bytes:
     so everything beyond the line of one of its edges is not paper: it is cleared, and the
     digit's part inside the paper stays.
     """
-    mask = raw.translate(bytes(MAX_LEVEL if v > NOISE_THRESHOLD else 0 for v in range(256)))
+    mask = raw.translate(_INK_MASK)
     rows = [mask[y * width : (y + 1) * width] for y in range(height)]
     columns = [mask[x::width] for x in range(width)]
     sides = (
@@ -126,6 +129,7 @@ def without_table(raw: bytes, width: int, height: int) -> bytes:
         ("bottom", [height - 1 - column.rfind(0) for column in columns], height),
     )
     cleared = bytearray(raw)
+    zeros = memoryview(bytes(max(width, height)))
     found = False
     for side, depths, across in sides:
         line = edge_line(depths, across)
@@ -133,19 +137,33 @@ def without_table(raw: bytes, width: int, height: int) -> bytes:
             continue
         found = True
         intercept, slope = line
-        for index in range(len(depths)):
-            cut = min(across, int(intercept + slope * index + 0.5) + EDGE_MARGIN)
-            if cut <= 0:
-                continue
-            if side == "left":
-                cleared[index * width : index * width + cut] = bytes(cut)
-            elif side == "right":
-                cleared[(index + 1) * width - cut : (index + 1) * width] = bytes(cut)
-            elif side == "top":
-                cleared[index : index + cut * width : width] = bytes(cut)
-            else:
+        cuts = [
+            (index, cut)
+            for index, cut in enumerate(
+                map(
+                    min,
+                    repeat(across),
+                    [
+                        int(intercept + slope * index + 0.5) + EDGE_MARGIN
+                        for index in range(len(depths))
+                    ],
+                )
+            )
+            if cut > 0
+        ]
+        if side == "left":
+            for index, cut in cuts:
+                cleared[index * width : index * width + cut] = zeros[:cut]
+        elif side == "right":
+            for index, cut in cuts:
+                cleared[(index + 1) * width - cut : (index + 1) * width] = zeros[:cut]
+        elif side == "top":
+            for index, cut in cuts:
+                cleared[index : index + cut * width : width] = zeros[:cut]
+        else:
+            for index, cut in cuts:
                 start = index + (height - cut) * width
-                cleared[start : start + cut * width : width] = bytes(cut)
+                cleared[start : start + cut * width : width] = zeros[:cut]
     if not found or not any(cleared):
         return raw
     return bytes(cleared)
