@@ -720,14 +720,18 @@ def _stroke_groups(
     ]
     touched: dict[int, set[int]] = {}
     for group, points in enumerate(groups_points):
+        last = (0, 0, 0)  # (row, start, end) of the run the previous point fell on
         for x, y in points:
-            for index in by_row.get(math.floor(y), ()):
+            row = math.floor(y)
+            if row == last[0] and last[1] <= x < last[2]:
+                continue  # the same run as the point before (runs in a row do not overlap)
+            for index in by_row.get(row, ()):
                 _, start, end = runs.runs[index]
                 if start <= x < end:
                     touched.setdefault(runs.find(index), set()).add(group)
-    reach = _Reach(
-        groups_points, _pen_reach(plane.ink, (strokes[i] for group in groups for i in group))
-    )
+                    last = (row, start, end)
+                    break
+    reach = None  # made only for ink that is not one group's alone
     shared: list[list[tuple[int, int, int]]] = [[] for _ in groups]
     everyone = range(len(groups))
     for root, pieces in runs.components().items():
@@ -735,6 +739,11 @@ def _stroke_groups(
         if len(contenders) == 1:
             shared[contenders[0]].extend(pieces)
             continue
+        if reach is None:
+            reach = _Reach(
+                groups_points,
+                _pen_reach(plane.ink, (strokes[i] for group in groups for i in group)),
+            )
         for y, start, end in pieces:
             for group, parts in _shared_run(reach, y, start, end, contenders).items():
                 shared[group].extend(parts)
