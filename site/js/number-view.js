@@ -56,6 +56,26 @@ export function unsureSentence(digits) {
   return `Not sure of ${parts.join('; ')}. Tap the other one if it is right.`;
 }
 
+/** Whether a digit's cell would show the same again: digit, confidence, runner-up and the
+ * model's input, value for value. */
+function sameCell(shown, each) {
+  if (
+    !shown ||
+    shown.digit !== each.digit ||
+    shown.probability !== each.probability ||
+    shown.unsure !== each.unsure ||
+    shown.runnerUp?.digit !== each.runnerUp?.digit ||
+    shown.runnerUp?.probability !== each.runnerUp?.probability ||
+    shown.input.length !== each.input.length
+  ) {
+    return false;
+  }
+  for (let i = 0; i < each.input.length; i += 1) {
+    if (shown.input[i] !== each.input[i]) return false;
+  }
+  return true;
+}
+
 export class NumberView {
   /**
    * @param {HTMLElement} root the number's box (data-testid="number-box")
@@ -70,6 +90,7 @@ export class NumberView {
     this.announce = announce;
     this.seq = 0;
     this.digits = [];
+    this.shown = []; // what each cell shows (a copy: useRunnerUp changes this.digits in place)
     this.copyButton.addEventListener('click', () => this.copy());
   }
 
@@ -153,8 +174,29 @@ export class NumberView {
     else delete this.number.dataset.reason;
     this.copyButton.disabled = !this.digits.length;
     this.copyNote.textContent = '';
-    this.list.replaceChildren(...this.digits.map((each, index) => this.#cell(each, index)));
+    this.#renderCells();
     this.bumpSeq();
+  }
+
+  /**
+   * One cell per digit. Live answers follow the pen, each with every digit but the newest
+   * as before: a cell showing exactly what it would show again is kept (its picture is not
+   * drawn again, and focus inside it stays); only the others are made afresh.
+   */
+  #renderCells() {
+    const cells = this.list.children;
+    this.digits.forEach((each, index) => {
+      const kept = cells[index];
+      if (kept && sameCell(this.shown[index], each)) return;
+      const cell = this.#cell(each, index);
+      if (kept) kept.replaceWith(cell);
+      else this.list.append(cell);
+    });
+    while (cells.length > this.digits.length) cells[cells.length - 1].remove();
+    this.shown = this.digits.map((each) => ({
+      ...each,
+      runnerUp: each.runnerUp && { ...each.runnerUp },
+    }));
   }
 
   /** One digit: what the model saw, the digit, how sure, and its runner-up when unsure. */
