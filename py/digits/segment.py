@@ -445,9 +445,10 @@ class Recent(dict[Hashable, T]):
 # and at each pen lift, with all its digits but the newest unchanged. What a recognition
 # made of a digit (its crops with their model inputs, and a stroke group's ways to read it)
 # is kept for the next, keyed by everything it was made from, so it is made once. A crop is
-# about 20 KB (784 floats): a few hundred are a few MB.
-_CROPS: Recent[Crop] = Recent(256)
-_GROUP_WAYS: Recent[list[list[Crop]]] = Recent(64)
+# about 25 KB (784 floats): a 12-digit number's groups and their crops (about 60 with
+# touching pairs) fit, with room for the newest digit's changes; a few MB at most.
+_CROPS: Recent[Crop] = Recent(128)
+_GROUP_WAYS: Recent[list[list[Crop]]] = Recent(32)
 
 
 class _Crops:
