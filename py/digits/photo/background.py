@@ -10,6 +10,7 @@ a gradient or a shadow across the page is followed.
 
 from __future__ import annotations
 
+from functools import cache
 from itertools import repeat
 from operator import add, mul
 
@@ -135,18 +136,29 @@ def per_block(grid: list[list[int]], cell: int, width: int, height: int) -> list
 def _median3x3(grid: list[list[int]]) -> list[list[int]]:
     """Each cell replaced by the median of itself and its neighbours (fewer at the edges)."""
     rows, columns = len(grid), len(grid[0])
-    out = []
-    for y in range(rows):
-        out_row = []
-        for x in range(columns):
-            around = sorted(
-                grid[j][i]
-                for j in range(max(0, y - 1), min(rows, y + 2))
-                for i in range(max(0, x - 1), min(columns, x + 2))
-            )
-            out_row.append(around[len(around) // 2])
-        out.append(out_row)
-    return out
+    flat = [value for row in grid for value in row]
+    medians = [
+        around[len(around) // 2]
+        for around in (
+            sorted(map(flat.__getitem__, indices)) for indices in _neighbourhoods(rows, columns)
+        )
+    ]
+    return [medians[y * columns : (y + 1) * columns] for y in range(rows)]
+
+
+@cache
+def _neighbourhoods(rows: int, columns: int) -> list[list[int]]:
+    """Per cell of a rows x columns grid (row-major), the flat indices of it and its
+    neighbours (fewer at the edges)."""
+    return [
+        [
+            j * columns + i
+            for j in range(max(0, y - 1), min(rows, y + 2))
+            for i in range(max(0, x - 1), min(columns, x + 2))
+        ]
+        for y in range(rows)
+        for x in range(columns)
+    ]
 
 
 def _interpolate(
