@@ -211,7 +211,8 @@ def recognize(
 # holds: a recognition with another starts afresh): while a number is written it is
 # recognized again at each pen move and lift with all but its newest digit unchanged, and
 # the model gives a digit the same answer, float for float, whatever else is in its batch
-# (tests/test_inference_boundary.py), so each is read once. Keyed by the crop's box and ink
+# (TF.js's wasm kernels compute each input of a batch alike: every crop of a number checked
+# in every batch of 1-10 of them, features too), so each is read once. Keyed by its box and ink
 # (its model input is made from them alone); with its features, or None if not asked for.
 ANSWERS_KEPT = 256
 _ANSWERS: list[Any] = [None, None]  # [the model, its answers]
