@@ -137,3 +137,55 @@ def test_a_numbers_digits_get_the_models_own_probabilities_from_one_batched_call
         assert digit["probabilities"] == pytest.approx(expected, abs=1e-6)
         assert digit["digit"] == LABELS[expected.index(max(expected))]
     assert result["number"] == "".join(digit["digit"] for digit in result["digits"])
+
+
+# Each input run in batches of every size up to len(inputs), at every place in the batch,
+# beside the others: its probabilities and features in each, and alone (run.batch of one).
+IN_EVERY_BATCH = """async (inputs) => {
+    const url = new URL('js/worker-common.js', document.baseURI).href;
+    const { loadModel } = await import(url);
+    const { run } = await loadModel();
+    const size = inputs[0].length;
+    const seen = inputs.map(() => []);
+    for (let count = 1; count <= inputs.length; count++) {
+        for (let first = 0; first < inputs.length; first++) {
+            const members = Array.from({ length: count }, (_, k) => (first + k) % inputs.length);
+            const batch = new Float32Array(count * size);
+            members.forEach((member, place) => batch.set(inputs[member], place * size));
+            const probabilities = run.batch(batch, count);
+            const features = run.batchFeatures;
+            const part = (values, place) => {
+                const length = values.length / count;
+                return Array.from(values.slice(place * length, (place + 1) * length));
+            };
+            members.forEach((member, place) => seen[member].push({
+                count,
+                place,
+                probabilities: part(probabilities, place),
+                features: part(features, place),
+            }));
+        }
+    }
+    return seen;
+}"""
+
+
+@pytest.mark.browser
+def test_a_digits_answer_does_not_depend_on_the_batch_it_is_in(page: Page) -> None:
+    """digits.recognizer keeps the model's answer per crop of a number and reuses it when the
+    next recognition batches that crop with other digits: that is right only if TF.js gives an
+    input the same probabilities and features whatever else is in its batch and wherever."""
+    page.goto("/")
+    start_recognizer(page)
+    shapes = [("3", 16), ("5-bar", 20), ("7-crossbar", 18), ("0", 22), ("6", 14)]
+    answers = recognize_images(page, [drawing(shape, pen) for shape, pen in shapes])
+    stop_recognizer(page)
+    inputs = [answer["result"]["input"] for answer in answers]
+    seen = page.evaluate(IN_EVERY_BATCH, inputs)
+    for runs in seen:
+        alone = next(run for run in runs if run["count"] == 1)
+        assert len(runs) == sum(range(1, len(inputs) + 1))  # in c of the batches of c
+        for run in runs:
+            assert run["probabilities"] == pytest.approx(alone["probabilities"], abs=1e-6), run
+            assert run["features"] == pytest.approx(alone["features"], rel=1e-5, abs=1e-5), run
+    assert len({tuple(runs[0]["probabilities"]) for runs in seen}) == len(inputs)
