@@ -61,14 +61,7 @@ def plain_edge_line(depths: list[int], across: int) -> tuple[float, float] | Non
         near = [(i, d) for i, d in points if -tolerance <= d - d0 - slope * (i - i0) <= tolerance]
         if len(near) > len(best):
             best = near
-    if len(best) < needed:
-        return None
-    count = len(best)
-    mean_i = sum(i for i, _ in best) / count
-    mean_d = sum(d for _, d in best) / count
-    spread = sum((i - mean_i) ** 2 for i, _ in best)
-    slope = sum((i - mean_i) * (d - mean_d) for i, d in best) / spread if spread else 0.0
-    return mean_d - slope * mean_i, slope
+    return edges.least_squares(best) if len(best) >= needed else None
 
 
 @FUZZ

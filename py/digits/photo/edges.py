@@ -100,13 +100,17 @@ def edge_line(depths: list[int], across: int) -> tuple[float, float] | None:
                 best = near
                 if len(best) == len(points):  # no later line can have more
                     break
-    if len(best) < needed:
-        return None
-    count = len(best)
-    mean_i = sum(i for i, _ in best) / count
-    mean_d = sum(d for _, d in best) / count
-    spread = sum((i - mean_i) ** 2 for i, _ in best)
-    slope = sum((i - mean_i) * (d - mean_d) for i, d in best) / spread if spread else 0.0
+    return least_squares(best) if len(best) >= needed else None
+
+
+def least_squares(points: list[tuple[int, int]]) -> tuple[float, float]:
+    """(intercept, slope) of the least-squares line d = intercept + slope * i through `points`
+    (a flat line through their mean depth when they share one row)."""
+    count = len(points)
+    mean_i = sum(i for i, _ in points) / count
+    mean_d = sum(d for _, d in points) / count
+    spread = sum((i - mean_i) ** 2 for i, _ in points)
+    slope = sum((i - mean_i) * (d - mean_d) for i, d in points) / spread if spread else 0.0
     return mean_d - slope * mean_i, slope
 
 
