@@ -358,6 +358,7 @@ def test_the_switch_works_from_the_keyboard_and_one_digit_comes_back_as_before(
     expect(page.get_by_test_id("message")).to_have_text(
         "Write a number in the box: its digits side by side."
     )
+    expect(page.get_by_test_id("status")).to_have_text("Ready: write a number.")
     strip = page.get_by_test_id("pad").bounding_box()
     assert strip["width"] > 2 * strip["height"], strip
     assert write_number(page, "905") == "905"
@@ -368,6 +369,7 @@ def test_the_switch_works_from_the_keyboard_and_one_digit_comes_back_as_before(
     expect(switch).to_have_attribute("aria-pressed", "false")
     expect(page.get_by_test_id("number-box")).to_be_hidden()
     expect(page.get_by_test_id("message")).to_have_text("Draw a digit in the box.")
+    expect(page.get_by_test_id("status")).to_have_text("Ready: draw a digit.")
     assert page.get_by_test_id("pad").bounding_box() == square
     assert shown_after(page, draw_digit_with_mouse(page, "7")) == "7"
     expect(page.get_by_test_id("prediction")).to_be_visible()
@@ -390,6 +392,7 @@ def test_the_mode_is_remembered_across_reloads(ready_page: Page) -> None:
     page.reload()
     wait_ready(page)
     expect(page.get_by_test_id("number-mode")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("status")).to_have_text("Ready: write a number.")
     assert write_number(page, "61") == "61"
     set_number_mode(page, on=False)
     page.reload()

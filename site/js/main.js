@@ -36,6 +36,8 @@ const PAD_LABELS = {
     'or drop an image of one here',
 };
 const MODE_KEY = 'digit-recognizer.mode'; // localStorage: 'number' or 'digit'
+// The worker says 'Ready: draw a digit.'; in number mode the status line says this instead.
+const READY_FOR_A_NUMBER = 'Ready: write a number.';
 const WAITING_MESSAGE = 'Still loading the recognizer: your digit will be recognized in a moment…';
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 
@@ -47,6 +49,7 @@ let statusCount = 0; // bumped by every status: a later one overrides an earlier
 let shownFinal = null; // the ok digit result whose answer is on screen, until it changes
 let answerShown = false; // a final answer (a digit, or a number) is on screen
 let numberMode = false; // the pad takes a number, not one digit
+let lastStatus = null; // the worker's latest {stage, message, progress}: shown again on a mode switch
 let spokenWithNext = null; // said with the next final answer (one announcement, not two)
 let correctedAt = null; // performance.now() of a correction, until the answer it brings shows
 let examplesSent = Promise.resolve(); // settles once the worker has the stored examples
@@ -56,7 +59,8 @@ const client = new RecognizerClient({
   onStatus: ({ stage, message, progress, ...details }) => {
     const ready = stage === 'ready';
     statusCount += 1;
-    view.showStatus(stage, message, progress);
+    lastStatus = { stage, message, progress };
+    showStatus();
     byTestId('retry').hidden = stage !== 'error';
     if (!ready) {
       scheduler.setReady(false);
@@ -241,6 +245,13 @@ function addNextDigit(strokes) {
   pad.addStrokes(placed);
 }
 
+/** The worker's latest status on the status line, its ready message fitted to the mode. */
+function showStatus() {
+  const { stage, message, progress } = lastStatus;
+  const ready = stage === 'ready';
+  view.showStatus(stage, ready && numberMode ? READY_FOR_A_NUMBER : message, progress);
+}
+
 // Number mode: the switch, remembered across visits (where the browser lets the page keep it).
 const modeSwitch = byTestId('number-mode');
 const app = document.querySelector('.app');
@@ -250,6 +261,7 @@ function setNumberMode(on, { remember = true } = {}) {
   modeSwitch.setAttribute('aria-pressed', String(on));
   app.dataset.mode = mode;
   byTestId('pad').setAttribute('aria-label', PAD_LABELS[mode]);
+  if (lastStatus) showStatus();
   if (remember) {
     try {
       localStorage.setItem(MODE_KEY, mode);
