@@ -28,15 +28,10 @@ BROTLI_QUALITY, BROTLI_WINDOW = 11, 24  # as export.site compresses the served f
 
 def quantized_bytes(model, levels: int) -> bytes:
     """The weights' uint8 codes, large kernels on `levels` levels, as the shard holds them."""
-    from tensorflowjs import quantization as tfjs_quantization
-
-    parts = []
-    for weight in model.get_weights():
-        codes, metadata = tfjs_quantization.quantize_weights(weight, np.uint8)
-        if weight.size >= tfjs.LARGE_WEIGHTS:
-            codes = tfjs.coarser_codes(codes, metadata["min"], metadata["scale"], levels)
-        parts.append(codes.tobytes())
-    return b"".join(parts)
+    weights = model.get_weights()
+    return b"".join(
+        tfjs.quantized_codes(weight, "uint8", levels)[0].tobytes() for weight in weights
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

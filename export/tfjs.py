@@ -116,14 +116,23 @@ def quantize_roundtrip(model, quantization: str, levels: int = 256) -> None:
         return
     from tensorflowjs import quantization as tfjs_quantization
 
-    dtype = tfjs_quantization.QUANTIZATION_OPTION_TO_DTYPES[quantization]
     weights = []
     for weight in model.get_weights():
-        quantized, metadata = tfjs_quantization.quantize_weights(weight, dtype)
-        if quantization == "uint8" and weight.size >= LARGE_WEIGHTS:
-            quantized = coarser_codes(quantized, metadata["min"], metadata["scale"], levels)
+        quantized, metadata = quantized_codes(weight, quantization, levels)
         weights.append(tfjs_quantization.dequantize_weights(quantized, metadata, weight.dtype))
     model.set_weights(weights)
+
+
+def quantized_codes(weight: np.ndarray, quantization: str, levels: int = 256):
+    """(codes, metadata) of `weight` as the shard stores it: TF.js's quantization, and for a
+    large uint8 kernel its `levels`."""
+    from tensorflowjs import quantization as tfjs_quantization
+
+    dtype = tfjs_quantization.QUANTIZATION_OPTION_TO_DTYPES[quantization]
+    codes, metadata = tfjs_quantization.quantize_weights(weight, dtype)
+    if quantization == "uint8" and weight.size >= LARGE_WEIGHTS:
+        codes = coarser_codes(codes, metadata["min"], metadata["scale"], levels)
+    return codes, metadata
 
 
 def coarsen_shards(model_dir: Path, levels: int) -> int:
