@@ -96,10 +96,10 @@ MIN_CUT_SPACING = 1 / 8
 # PATH_STARTS of the emptiest columns of its middle half (MIN_CUT_SPACING apart), within
 # PATH_BAND of its height either side of it; a step to the next column costs PATH_STEP (a
 # pixel of ink its level, 1-255), so of paths through equal ink the straighter wins. Set on 300
-# numbers each of three seeds (13, 7, 21) of the UCI scans' training part, digit accuracy %
+# numbers each of three seeds (13, 7, 21) of the UCI scans' training part, digits right
 # (benchmarks.numbers_data's composition), overlapping pairs: 80.5, 85.9, 80.8 with straight
 # cuts only; 80.5, 86.9, 80.4 with paths from 3 columns within 0.2; 80.5, 87.9, 80.8 from 5
-# (from 3 within 0.15: 80.7, 86.5, 80.0); touching pairs 99.4, 95.7, 97.4 -> 99.4, 96.5, 98.6;
+# (within 0.15: 80.7, 86.5, 80.0); touching pairs 99.4, 95.7, 97.4 -> 99.4, 96.5, 98.6;
 # apart digits unchanged. Shallow gains: the model reads a piece of a digit (a sliver as a
 # 1) as confidently as a digit, so a cleaner split often ties with a wrong one.
 PATH_STARTS = 5
