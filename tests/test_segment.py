@@ -418,62 +418,6 @@ def test_a_number_written_in_one_stroke_is_cut() -> None:
     assert any(len(reading) == 2 for reading in candidates)
 
 
-# Two shapes (canvas pixels, from MARGIN) that overlap in an image: the left one's top bar
-# reaches over the right one, whose bottom bar reaches under the left one, so no column has
-# one's ink on one side and the other's on the other; a way down between them does.
-OVER = [
-    [(46, 0), (10, 0), (10, 44), (30, 44)],
-    [(10, 22), (30, 22)],
-]
-UNDER = [
-    [(46, 16), (66, 16), (66, 60), (30, 60)],
-    [(46, 38), (66, 38)],
-]
-
-
-def interlocked(shapes: Sequence[Sequence[tuple[float, float]]]) -> list[Points]:
-    return [[(MARGIN + x, MARGIN + y) for x, y in stroke] for stroke in shapes]
-
-
-def test_in_an_image_overlapping_digits_are_split_along_a_path_each_with_its_own_ink() -> None:
-    """Digits that overlap (one's bar over the other, the other's under the first): every
-    straight cut gives one a piece of the other; the least-ink path between them gives each
-    its own ink, the very crop it has drawn alone, and the model's choice is that split."""
-    width, height = round(2 * MARGIN + 70), round(2 * MARGIN + 62)
-    over, under = interlocked(OVER), interlocked(UNDER)
-    candidates = segment.readings(draw(over + under, width, height), width, height)
-    left, right = (
-        next(
-            crop
-            for (crop, *rest) in segment.readings(draw(shape, width, height), width, height)
-            if not rest
-        )
-        for shape in (over, under)
-    )  # each shape drawn alone, read whole
-    assert left.box[2] > right.box[0]  # overlapping extents: no column separates them
-    own = [(left.box, left.ink), (right.box, right.ink)]
-    split = [reading for reading in candidates if [(c.box, c.ink) for c in reading] == own]
-    assert len(split) == 1
-
-    def score(crops: list[Crop]) -> list[list[float]]:
-        """Sure of a crop that is one shape's own ink, unsure of anything else."""
-        return [[0.9 if (c.box, c.ink) in own else 0.4] + [0.1 / 9] * 9 for c in crops]
-
-    assert segment.best_reading(candidates, score, width_prior=True).crops == split[0]
-
-
-def test_the_pad_s_cuts_stay_straight() -> None:
-    """On the pad, strokes split digits that overlap (_stroke_splits): a group is cut at
-    columns only, as before, and the pen-lift's time is not spent on paths."""
-    number = touching()
-    joined = [[p for s in number.strokes for p in s]]
-    candidates = segment.stroke_readings(joined, number.rgba(), number.width, number.height)
-    pixels = segment.readings(number.rgba(), number.width, number.height)
-    assert len(candidates) < len(pixels)  # the image's paths: the pad has none
-    for reading in candidates:
-        assert all(a.box[2] <= b.box[0] for a, b in pairwise(reading))
-
-
 def crop_of(box: tuple[int, int, int, int]) -> Crop:
     return Crop(box, bytes([255]), [0.0] * 784)
 

@@ -17,11 +17,7 @@ Two sources, one grouping rule (``group_boxes``):
 
 Digits that touch make one group too wide for a digit: it is cut at columns of little ink
 (the vertical projection's minima, ``_cuts``), in more than one way; the readings are the
-combinations of every group's ways. In an image, where digits that overlap cross each other's
-ink, it is also split in two along least-ink paths from top to bottom (``_path_cuts``): a
-straight cut through a crossing slices a digit along its whole height, a path only where the
-strokes meet (not on the pad: its strokes split digits that overlap, ``_stroke_splits``,
-and its pen-lift time is short). ``best_reading`` lets the model choose: all the distinct
+combinations of every group's ways. ``best_reading`` lets the model choose: all the distinct
 crops of all the readings in one batched call, the reading with the most probable digits (a
 sum of logs) wins, less a small penalty per extra digit so a 0 cut into two 1s does not.
 
@@ -91,19 +87,6 @@ LINE_ROWS = 0.9
 EXTRA_PIECES = 1
 ALTERNATIVE_CUTS = 3
 MIN_CUT_SPACING = 1 / 8
-# In an image, a group is also split in two along a least-ink path (``_path``) from each of
-# PATH_STARTS of the emptiest columns of its middle half (MIN_CUT_SPACING apart), within
-# PATH_BAND of its height either side of it; a step to the next column costs PATH_STEP (a
-# pixel of paper 1, of ink 1 + its level), so of equal paths the straighter wins. Set on 300
-# numbers each of three seeds (13, 7, 21) of the UCI scans' training part, digits right
-# (benchmarks.numbers_data's composition), overlapping pairs: 80.5, 85.9, 80.8 with straight
-# cuts only; 80.5, 86.9, 80.4 with paths from 3 columns within 0.2; 80.5, 87.9, 80.8 from 5
-# (within 0.15: 80.7, 86.5, 80.0); touching pairs 99.4, 95.7, 97.4 -> 99.4, 96.5, 98.6;
-# apart digits unchanged. Shallow gains: the model reads a piece of a digit (a sliver as a
-# 1) as confidently as a digit, so a cleaner split often ties with a wrong one.
-PATH_STARTS = 5
-PATH_BAND = 0.2
-PATH_STEP = 0.5
 # The readings of a number are every combination of its groups' ways; beyond this many, the
 # groups after the first that went over are read their most likely way only. A group of two
 # touching digits has about five ways, so four such pairs in one number are all read (625
@@ -553,81 +536,6 @@ def _cut(box: PixelBox, ink: bytes, columns: list[int], make: _Crops) -> list[Cr
     return crops
 
 
-def _path(ink: bytes, width: int, height: int, low: int, high: int) -> list[int]:
-    """The least-ink way down through the columns [low, high): for each row, the column
-    where its right side starts; a step of at most one column a row.
-
-    Dynamic programming over the rows, each row at C speed (``map`` over lists); the rows'
-    costs are kept and the way back follows them from the cheapest end."""
-    band = high - low
-    inf = float("inf")
-    costs = []
-    previous = [0.0] * band
-    for y in range(height):
-        if y:
-            left = [inf, *(cost + PATH_STEP for cost in previous[:-1])]
-            right = [*(cost + PATH_STEP for cost in previous[1:]), inf]
-            previous = list(map(min, left, previous, right))
-        start = y * width
-        previous = [
-            cost + level + 1
-            for cost, level in zip(previous, ink[start + low : start + high], strict=True)
-        ]
-        costs.append(previous)
-    x = min(range(band), key=previous.__getitem__)
-    path = [0] * height
-    for y in range(height - 1, 0, -1):
-        path[y] = x + low
-        above = costs[y - 1]
-        x = min(
-            (column for column in (x - 1, x, x + 1) if 0 <= column < band),
-            key=lambda column: above[column] + (PATH_STEP if column != x else 0.0),
-        )
-    path[0] = x + low
-    return path
-
-
-def _path_cut(box: PixelBox, ink: bytes, path: Sequence[int], make: _Crops) -> list[Crop] | None:
-    """The group's ink split along `path` (per row, where the right side starts) into two
-    crops, each its side's ink alone; None if a side has no ink."""
-    width = box[2] - box[0]
-    most, least = max(path), min(path)
-    left, right = bytearray(), bytearray()
-    for y, x in enumerate(path):
-        row = y * width
-        left += ink[row : row + x]
-        left += bytes(most - x)
-        right += bytes(x - least)
-        right += ink[row + x : row + width]
-    crops = [
-        make((box[0], box[1], box[0] + most, box[3]), bytes(left)),
-        make((box[0] + least, box[1], box[2], box[3]), bytes(right)),
-    ]
-    return None if None in crops else crops
-
-
-def _path_cuts(box: PixelBox, ink: bytes, make: _Crops) -> list[list[Crop]]:
-    """The group split in two along least-ink paths (``_path``): one from each of the
-    PATH_STARTS emptiest columns of its middle half, within PATH_BAND of its height either
-    side. A straight path is left out: it is a straight cut (``_cuts``), or as good as one."""
-    width, height = box[2] - box[0], box[3] - box[1]
-    low, high = max(1, round(width / 4)), min(width - 1, round(3 * width / 4))
-    spacing = max(1, round(MIN_CUT_SPACING * width))
-    reach = max(1, round(PATH_BAND * height))
-    projection = _projection(ink, width)
-    paths: list[list[int]] = []
-    ways = []
-    for column in _emptiest(projection, low, high, PATH_STARTS, spacing):
-        path = _path(ink, width, height, max(1, column - reach), min(width, column + reach + 1))
-        if path in paths or min(path) == max(path):
-            continue
-        paths.append(path)
-        cut = _path_cut(box, ink, path, make)
-        if cut is not None:
-            ways.append(cut)
-    return ways
-
-
 def _single_crossings(ink: bytes, width: int) -> float:
     """The share of the rows that cross the ink once (one run of ink; C-speed per row)."""
     rows = range(0, len(ink), width)
@@ -708,18 +616,10 @@ def readings(rgba: bytes | bytearray | memoryview, width: int, height: int) -> l
     groups = group_boxes([_runs_box(runs) for runs in pieces])
     _check_count(groups)
     make = _Crops(plane.factor)
-    ways, paths = [], []
+    ways = []
     for group in groups:
         box, ink = _group_plane(plane, (run for index in group for run in pieces[index]))
         ways.append(_ways(box, ink, make, SPLIT_ASPECT_PIXELS))
-        too_wide = box[2] - box[0] > SPLIT_ASPECT_PIXELS * (box[3] - box[1])
-        paths.append(_path_cuts(box, ink, make) if too_wide else [])
-    # The paths double a pair's ways: where every group's ways with them would be more
-    # readings than MAX_READINGS, none has them (several pairs are read as before).
-    if math.prod(len(found) + len(split) for found, split in zip(ways, paths, strict=True)) <= (
-        MAX_READINGS
-    ):
-        ways = [found + split for found, split in zip(ways, paths, strict=True)]
     return _combined(ways)
 
 
