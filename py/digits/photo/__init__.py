@@ -13,7 +13,8 @@ module named with it:
    by 2), which also averages out pixel noise.
    A clean image (``clean``: a scan, a black-on-white export) needs none of the steps below,
    and can only lose by them: ``clean_ink`` recognizes one and gives its ink by contrast
-   alone, the plain normalization of the baseline page. Everything else takes the photo path
+   alone, the plain normalization of the baseline page, less the printed lines of a form's
+   box or the line it was written on (``lines``). Everything else takes the photo path
    (``ink_map``):
 2. Background, locally (``background``): robust percentiles of a coarse grid of cells,
    median-filtered across neighbouring cells, interpolated at the centre of every block; the
@@ -63,6 +64,7 @@ from digits.photo.background import (
 from digits.photo.clean import clean_ink
 from digits.photo.components import clear, digit_pieces, strong_sizes, with_fringes
 from digits.photo.edges import without_surroundings, without_table
+from digits.photo.lines import without_lines
 from digits.photo.luminance import (
     analysis_plane,
     filled_luminance,
@@ -100,7 +102,7 @@ def ink(
         analysed = analysis_plane(full(), width, height)
     clean = clean_ink(full, width, height, analysed)
     if clean is not None:  # a scan or export: the plain normalization, at full resolution
-        return clean.translate(DENOISE), width, height
+        return without_lines(clean.translate(DENOISE), width, height), width, height
     work, work_width, work_height = analysed
     found = ink_map(work, work_width, work_height)
     if found is None:
