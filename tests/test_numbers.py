@@ -216,3 +216,25 @@ def test_a_number_written_on_is_read_again_without_rereading_its_digits() -> Non
         assert {key: value for key, value in result.items() if key != "timings"} == {
             key: value for key, value in whole.items() if key != "timings"
         }
+
+
+def test_the_person_s_examples_count_for_a_number_s_digits_by_shape_too() -> None:
+    """Examples whose features match nothing, but whose 28x28 input is the 0 of this number
+    (as the page keeps a corrected digit): that digit alone is pulled to their label."""
+    number = Number(["2", "0"])
+    model = NumberModel(number, "20")
+    plain = recognizer.recognize_number(
+        number.rgba(), number.width, number.height, flat(number.strokes), model, personal.Memory()
+    )
+    zero_input = list(plain["digits"][1]["input"])
+    memory = personal.Memory()
+    unlike_any = [1.0 if i == FEATURE_SIZE - 1 else 0.0 for i in range(FEATURE_SIZE)]
+    memory.add(["a", "b"], ["8", "8"], unlike_any * 2, FEATURE_SIZE, zero_input * 2)
+    result = recognizer.recognize_number(
+        number.rgba(), number.width, number.height, flat(number.strokes), model, memory
+    )
+    assert result["number"] == "28"
+    learned = result["digits"][1]["personal"]
+    assert learned["changed"] is True and learned["weight"] == 0.0
+    assert learned["shape_digit"] == "8"
+    assert result["digits"][0]["personal"]["changed"] is False

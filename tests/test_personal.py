@@ -47,7 +47,7 @@ def test_no_examples_leave_the_answer_as_the_cnn_gave_it() -> None:
     model = probabilities_for("1")
     adjusted, info = memory.adjust(model, vector(1))
     assert adjusted == model
-    assert info == {"examples": 0, "weight": 0.0, "nearest": None}
+    assert info == personal.no_influence(0)
 
 
 def test_a_correction_changes_the_answer_for_the_same_drawing() -> None:
@@ -136,7 +136,7 @@ def test_recognize_reports_the_cnn_answer_and_the_personal_one() -> None:
     plain = recognizer.recognize(rgba, width, height, model, memory)
     assert plain["digit"] == "1"
     assert plain["probabilities"] == plain["model_probabilities"]
-    assert plain["personal"] == {"examples": 0, "weight": 0.0, "nearest": None, "changed": False}
+    assert plain["personal"] == {**personal.no_influence(0), "changed": False}
 
     memory.add(["mine"], ["7"], features, SIZE)
     learned = recognizer.recognize(rgba, width, height, model, memory)
@@ -190,10 +190,117 @@ def test_with_more_examples_than_compared_a_correction_still_counts_and_removal_
     model = probabilities_for("1")
     assert memory.adjust(model, vector(1000)) == (
         model,
-        {"examples": count, "weight": 0.0, "nearest": None},
+        personal.no_influence(count),
     )
     memory.add(["mine"], ["7"], vector(1000), SIZE)
     adjusted, info = memory.adjust(model, vector(1000))
     assert info["nearest"] == "7" and LABELS[max(range(10), key=adjusted.__getitem__)] == "7"
     memory.remove(["mine"])
     assert memory.adjust(model, vector(1000))[0] == model
+
+
+# --- shapes: the examples' model inputs, blurred (digits.personal.shape_of) ---------------------
+
+
+def bar(vertical: bool, thickness: int = 4) -> list[float]:
+    """A 28x28 model input holding one bar down the middle (or across it)."""
+    side = 28
+    pixels = [0.0] * side * side
+    for along in range(4, 24):
+        for across in range(12, 12 + thickness):
+            row, column = (along, across) if vertical else (across, along)
+            pixels[row * side + column] = 1.0
+    return pixels
+
+
+def test_a_shape_is_seven_by_seven_of_unit_length_whatever_the_ink_strength() -> None:
+    shape = personal.shape_of(bar(vertical=True))
+    assert len(shape) == 49
+    assert math.isclose(math.hypot(*shape), 1.0)
+    fainter = personal.shape_of([value / 2 for value in bar(vertical=True)])
+    assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in zip(shape, fainter, strict=True))
+    # Blurred: a bar a pixel thicker is near, a bar the other way is far.
+    thicker = personal.shape_of(bar(vertical=True, thickness=5))
+    across = personal.shape_of(bar(vertical=False))
+    assert math.dist(shape, thicker) < personal.SHAPE_WIDTH < math.dist(shape, across)
+    with pytest.raises(personal.ExampleError, match="784"):
+        personal.shape_of([0.0] * 100)
+
+
+def test_the_same_shape_with_other_features_is_pulled_to_the_corrected_digit() -> None:
+    """Features far apart (the CNN saw two drawings differently) but the same shape: the
+    corrected digit wins where the CNN was not sure; a shape of nothing alike is left alone."""
+    memory = personal.Memory()
+    memory.add(["a"], ["7"], vector(1), SIZE, bar(vertical=True))
+    model = probabilities_for("1", sure=0.75)
+    adjusted, info = memory.adjust(model, vector(3), bar(vertical=True, thickness=5))
+    assert LABELS[max(range(10), key=adjusted.__getitem__)] == "7"
+    assert info["weight"] == 0.0  # the features had no say: the shape did it
+    assert info["shape_digit"] == "7" and 0.5 < info["shape_evidence"] < 1
+    assert math.isclose(sum(adjusted), 1.0)
+    assert memory.adjust(model, vector(3), bar(vertical=False)) == (model, personal.no_influence(1))
+    # Without the drawing's input only the features count.
+    assert memory.adjust(model, vector(3))[0] == model
+
+
+def test_a_sure_cnn_answer_outweighs_one_example_of_the_same_shape() -> None:
+    memory = personal.Memory()
+    memory.add(["a"], ["7"], vector(1), SIZE, bar(vertical=True))
+    adjusted, _ = memory.adjust(probabilities_for("1", sure=0.999), vector(3), bar(vertical=True))
+    assert LABELS[max(range(10), key=adjusted.__getitem__)] == "1"
+
+
+@pytest.mark.parametrize("count", [2, 10, personal.MAX_COMPARED_PER_DIGIT + 8])
+def test_more_examples_of_one_shape_pull_no_harder_than_the_nearest_two(count) -> None:
+    """So that a pile of corrections does not drag every drawing near them along."""
+    model = probabilities_for("1", sure=0.5)
+    pulls = []
+    for held in (personal.SHAPE_NEAREST, count):
+        memory = personal.Memory()
+        memory.add(
+            [str(i) for i in range(held)],
+            ["7"] * held,
+            [value for i in range(held) for value in vector(100 + i)],
+            SIZE,
+            bar(vertical=True) * held,
+        )
+        pulls.append(memory.adjust(model, vector(3), bar(vertical=True, thickness=5))[0])
+    assert all(math.isclose(a, b) for a, b in zip(*pulls, strict=True))
+    assert pulls[0][7] > model[7]
+
+
+def test_inputs_that_do_not_match_the_examples_are_refused_and_nothing_changes() -> None:
+    memory = personal.Memory()
+    memory.add(["kept"], ["3"], vector(9), SIZE, bar(vertical=False))
+    with pytest.raises(personal.ExampleError, match="input values"):
+        memory.add(["a", "b"], ["7", "1"], vector(1) + vector(2), SIZE, bar(vertical=True))
+    assert len(memory) == 1
+
+
+def test_recognize_and_personalize_let_the_drawing_count_by_its_shape() -> None:
+    rgba, width, height = canvas_with_square(), SIDE, SIDE
+    memory = personal.Memory()
+    model = FakeModel(probabilities_for("1", sure=0.9), vector(4))
+    plain = recognizer.recognize(rgba, width, height, model, memory)
+    assert plain["digit"] == "1"
+    # The example's features are another drawing's; its input is this one's.
+    held = recognizer.personalize(
+        "add", ["mine"], ["7"], vector(50), SIZE, memory, inputs=plain["input"]
+    )
+    assert held["examples"] == 1
+    learned = recognizer.recognize(rgba, width, height, model, memory)
+    assert learned["digit"] == "7"
+    assert learned["personal"]["changed"] is True and learned["personal"]["weight"] == 0.0
+
+
+def test_many_identical_examples_make_one_prototype_and_still_count() -> None:
+    """The same drawing imported under many ids: farthest-first finds nothing farther, and
+    the prototypes that keep no member are dropped, not compared as empty vectors."""
+    count = personal.MAX_COMPARED_PER_DIGIT + 8
+    same = personal._unit(vector(7))
+    [(prototype, members)] = personal.prototypes([same] * count, personal.MAX_COMPARED_PER_DIGIT)
+    assert members == count and math.dist(prototype, same) < 1e-12
+    memory = personal.Memory()
+    memory.add([str(i) for i in range(count)], ["7"] * count, vector(7) * count, SIZE)
+    adjusted, info = memory.adjust(probabilities_for("1"), vector(7))
+    assert info["nearest"] == "7" and LABELS[max(range(10), key=adjusted.__getitem__)] == "7"

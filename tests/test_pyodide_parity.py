@@ -6,17 +6,23 @@ site/js/recognizer-client.js, through harness/recognizer.py) and passed to digit
 CPython give identical 28x28 model inputs (the result's "input" field, compared exactly),
 or are nothing to recognize in both. Cases: a pad drawing, a photo, light ink on dark,
 a transparent PNG, a clean scan (the plain path), a photo of a marker-thick stroke (the
-photo path's filled background), a blank page.
+photo path's filled background), a blank page. And a correction sent as the page sends it is
+compared by shape (digits.personal) in the worker exactly as under CPython.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from digits import recognizer
+from digits import personal, recognizer
 from playwright.sync_api import Page
 
-from harness.recognizer import recognize_images, start_recognizer, stop_recognizer
+from harness.recognizer import (
+    correct_then_recognize,
+    recognize_images,
+    start_recognizer,
+    stop_recognizer,
+)
 from tests import photos
 
 pytestmark = pytest.mark.browser
@@ -82,3 +88,32 @@ def test_the_worker_and_cpython_give_identical_model_inputs(page: Page) -> None:
             assert in_browser["input"] == expected["input"], name
     statuses = [answer["result"]["status"] for answer in answers]
     assert statuses == ["ok"] * (len(named) - 1) + ["empty"]
+
+
+def test_the_worker_compares_a_correction_by_shape_as_cpython_does(page: Page) -> None:
+    """A correction sent as the page sends it (the 28x28 input as bytes) reaches the page's
+    Python with its input: the same drawing then has the corrected digit's full shape
+    evidence, the same number that digits.personal computes under CPython from those bytes."""
+    page.goto("/")
+    start_recognizer(page)
+    image = (
+        photos.on_transparency(photos.coverage("2", 280, 280, (20.0, 20.0, 240.0), 20)),
+        280,
+        280,
+    )
+    before = recognize_images(page, [image])[0]["result"]
+    assert before["personal"]["shape_digit"] is None
+    stored = [round(255 * value) for value in before["input"]]
+    label = "7" if before["digit"] != "7" else "1"
+    reply = correct_then_recognize(
+        page, {"op": "add", "examples": [{"id": "x", "label": label, "input": stored}]}, image
+    )
+    stop_recognizer(page)
+    assert reply["personal"]["ok"], reply["personal"]
+    after = reply["answer"]["result"]
+    expected = personal.Memory()
+    expected.add(["x"], [label], [1.0], 1, [value / 255 for value in stored])
+    _, info = expected.adjust(before["model_probabilities"], [1.0], before["input"])
+    assert after["personal"]["shape_digit"] == label
+    assert after["personal"]["shape_evidence"] == pytest.approx(info["shape_evidence"], abs=1e-9)
+    assert info["shape_evidence"] > 0.99  # the same drawing, up to the stored bytes' rounding

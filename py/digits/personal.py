@@ -1,10 +1,11 @@
 """A person's own handwriting, learned on the device from their corrections.
 
 When someone says "that was a 7", the page keeps the 28x28 input the model saw, with its
-label, on their device (site/js/handwriting-store.js), and the worker hands this module the
-model's *features* of it: the 128 values the CNN's last layer reads (export/tfjs.py exports
-them as a second output). A drawing is then compared with those examples in that space, and
-the examples near it pull the answer towards their labels:
+label, on their device (site/js/handwriting-store.js), and the worker hands this module that
+input and the model's *features* of it: the 128 values the CNN's last layer reads
+(export/tfjs.py exports them as a second output). A drawing is then compared with those
+examples by shape (below) and in that space, and the examples near it pull the answer towards
+their labels:
 
 - each example k with features e_k at distance d_k from the drawing's features (both scaled
   to unit length, so only the pattern counts, not how strongly it fires) gets the weight
@@ -17,20 +18,47 @@ the examples near it pull the answer towards their labels:
   close examples).
 
 So a correction changes the answer for drawings like the corrected one and leaves other
-digits alone: their features are far from every example, and their weights vanish. The two
-constants were chosen by simulating corrections of the pen digits the shipped model gets
-wrong most (held-out UCI pen trajectories, clustered by shape) against MNIST's test set: a
-wider kernel or a smaller EVIDENCE_HALF fixes the style with fewer corrections but pulls
-MNIST digits towards the corrected labels (width 0.3: MNIST 99.32% -> 98.71% after 5
+digits alone: their features are far from every example, and their weights vanish.
+
+The features alone fix the corrected drawing itself but few others of the same style: the
+CNN's last layer was trained to tell MNIST's digits apart, so two of a person's own 1s that
+the CNN reads as 7 can lie far apart in it (5 corrections fixed 2 of 9 held-out errors of the
+benchmark's style). So, before that blend, the examples also count by *shape*: the 28x28
+input blurred (Gaussian, SHAPE_BLUR pixels) and averaged over 4x4 blocks to 7x7
+(``shape_of``), unit length, where a person's variants of one way of writing lie close
+together:
+
+- each example k at distance s_k in that space weighs v_k = exp(-(s_k / SHAPE_WIDTH)^2);
+- a digit's shape evidence e_c is the sum of its two heaviest v_k (SHAPE_NEAREST): one close
+  example counts, a second makes it surer, but a growing pile of examples does not pull every
+  drawing near it ever harder (summing them all, in a first try with 14x14 shapes: 20 MNIST
+  digits lost at 10 corrections of the benchmark's style, 4 at 5);
+- the probabilities become p_c * exp(SHAPE_STRENGTH * e_c), normalized: evidence 1 (the same
+  shape) multiplies a digit's odds by e^6, about 400.
+
+The shape constants were chosen by simulating the benchmark's person (benchmarks/personal.py,
+style seeds 1-10; the benchmark's own seed 14 kept out) against MNIST's test set: with 5
+corrections per digit, the style's held-out error fell to 0.60 of the CNN's on average (0.89
+with the features alone), and MNIST lost 2.1 digits of 10,000 on average (at most 6; at 10
+corrections 4.2, at most 9). A wider kernel, a stronger pull or more blur fix more of the
+style and cost more MNIST digits (width 0.27 and strength 7: 0.56 of the error, 4.1 lost at
+5 corrections, 7.9 at 10); 14x14 shapes (blur 2) did about as well (0.57; 2.5 lost) for 2.5
+times the time, which the page's Python pays on every recognition.
+
+The feature constants were chosen by simulating corrections of the pen digits the shipped
+model gets wrong most (held-out UCI pen trajectories, clustered by shape) against MNIST's test
+set: a wider kernel or a smaller EVIDENCE_HALF fixes the style with fewer corrections but
+pulls MNIST digits towards the corrected labels (width 0.3: MNIST 99.32% -> 98.71% after 5
 corrections per digit; 0.2: 99.31%). benchmarks/personal.py measures the result through the
 page.
 
 Pure standard library (the page has no NumPy): ``math.dist`` does the distances in C, in one
-pass over all of them. Its cost is one call per example compared, so beyond
-MAX_COMPARED_PER_DIGIT examples of one digit they are compared as that many prototypes (the
-means of groups of near examples, each counting for its members): exact up to that many
-examples of a digit, and at most 10 x MAX_COMPARED_PER_DIGIT distances per recognition
-however many are stored.
+pass over all of them (faster than ``sum(map(mul, ...))`` or ``math.sumprod`` dot products,
+under Pyodide too, where each costs about 5.6 us for features and 2.5 us for shapes). Its
+cost is one call per example compared, in each space, so beyond MAX_COMPARED_PER_DIGIT
+examples of one digit they are compared as that many prototypes (the means of groups of near
+examples, each counting for its members): exact up to that many examples of a digit, and at
+most 10 x MAX_COMPARED_PER_DIGIT distances per space per recognition however many are stored.
 """
 
 from __future__ import annotations
@@ -38,8 +66,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from itertools import repeat
+from operator import mul
+from typing import NamedTuple
 
-from digits.facts import LABELS
+from digits.facts import LABELS, MNIST_SIZE
 
 # Distance (between unit-length feature vectors, 0 to sqrt(2) for ReLU features) at which an
 # example's weight has fallen to 1/e.
@@ -51,8 +81,22 @@ NEGLIGIBLE_WEIGHT = 1e-4
 # The distance beyond which an example's weight is negligible.
 CUTOFF_DISTANCE = KERNEL_WIDTH * math.sqrt(-math.log(NEGLIGIBLE_WEIGHT))
 # Beyond this many examples of one digit, they are compared as this many prototypes: with
-# 1,000 examples stored, 320 distances instead of 1,000 (about a third of the time).
-MAX_COMPARED_PER_DIGIT = 32
+# 1,000 examples stored, 160 distances in each space instead of 1,000. (32, with the shapes,
+# cost the page's Python 3.4 ms a recognition under Pyodide, against 5 ms allowed in all.)
+MAX_COMPARED_PER_DIGIT = 16
+
+# The shape evidence (see above): blur of the model's input, in its pixels; the distance
+# between unit-length shapes at which an example's weight has fallen to 1/e; how many of a
+# digit's nearest examples count; and how strongly their evidence pulls, in log-odds.
+SHAPE_BLUR = 1.5
+SHAPE_BLOCK = 4  # the blurred 28x28 averaged over blocks this wide: 7x7 values
+SHAPE_WIDTH = 0.25
+SHAPE_NEAREST = 2
+SHAPE_STRENGTH = 6.0
+# A probability the CNN gives as 0 (float32 underflow) is taken as this, so that evidence can
+# still raise it.
+SMALLEST_PROBABILITY = 1e-30
+SHAPE_CUTOFF = SHAPE_WIDTH * math.sqrt(-math.log(NEGLIGIBLE_WEIGHT))
 
 
 class ExampleError(ValueError):
@@ -66,6 +110,60 @@ def _unit(values: Iterable[float]) -> tuple[float, ...]:
 
 
 Vector = tuple[float, ...]
+
+
+def _shape_matrix(side: int, blur: float, block: int) -> tuple[Vector, ...]:
+    """The (side / block) x side matrix M for which M X M^T is X blurred and averaged over
+    block x block squares: each row a Gaussian of width ``blur`` (normalized over the pixels
+    in the field) averaged over ``block`` neighbouring output pixels."""
+    rows = []
+    for centre in range(side):
+        weights = [math.exp(-((centre - pixel) ** 2) / (2 * blur**2)) for pixel in range(side)]
+        total = math.fsum(weights)
+        rows.append([weight / total for weight in weights])
+    return tuple(
+        tuple(
+            math.fsum(column) / block for column in zip(*rows[first : first + block], strict=True)
+        )
+        for first in range(0, side, block)
+    )
+
+
+_SHAPE_MATRIX = _shape_matrix(MNIST_SIZE, SHAPE_BLUR, SHAPE_BLOCK)
+INPUT_SIZE = MNIST_SIZE * MNIST_SIZE
+
+
+def shape_of(pixels: Sequence[float]) -> Vector:
+    """The model input's shape: blurred by SHAPE_BLUR, averaged to 7x7, unit length.
+
+    Two separable passes over the ink's bounding box only (MNIST's framing leaves a blank
+    margin), the first along its shorter side (a 1 is narrow), each output a dot product in C
+    (``sum(map(mul, ...))``): at most 245 of 28 values, 0.1-0.2 ms under CPython.
+    """
+    if len(pixels) != INPUT_SIZE:
+        raise ExampleError(f"a model input has {len(pixels)} values, not {INPUT_SIZE}")
+    side = len(_SHAPE_MATRIX)
+    rows = [pixels[row * MNIST_SIZE : (row + 1) * MNIST_SIZE] for row in range(MNIST_SIZE)]
+    inked_rows = [index for index, row in enumerate(rows) if any(row)]
+    if not inked_rows:
+        return (0.0,) * side**2
+    top, bottom = inked_rows[0], inked_rows[-1] + 1
+    inked_columns = [any(column) for column in zip(*rows[top:bottom], strict=True)]
+    left = inked_columns.index(True)
+    right = len(inked_columns) - inked_columns[::-1].index(True)
+    lines: Sequence[Sequence[float]] = [row[left:right] for row in rows[top:bottom]]
+    transposed = right - left < bottom - top
+    if transposed:  # the blur is the same both ways: first along the columns, fewer of them
+        lines = list(zip(*lines, strict=True))
+        (top, bottom), (left, right) = (left, right), (top, bottom)
+    across_weights = [weights[left:right] for weights in _SHAPE_MATRIX]
+    across = [[sum(map(mul, weights, line)) for weights in across_weights] for line in lines]
+    down_weights = [weights[top:bottom] for weights in _SHAPE_MATRIX]
+    columns = list(zip(*across, strict=True))
+    values = [sum(map(mul, weights, column)) for weights in down_weights for column in columns]
+    if transposed:
+        values = [values[column * side + row] for row in range(side) for column in range(side)]
+    return _unit(values)
 
 
 def prototypes(vectors: list[Vector], limit: int) -> list[tuple[Vector, int]]:
@@ -91,20 +189,51 @@ def prototypes(vectors: list[Vector], limit: int) -> list[tuple[Vector, int]]:
     for vector in vectors:
         distances = list(map(math.dist, repeat(vector, len(seed_vectors)), seed_vectors))
         groups[min(range(len(distances)), key=distances.__getitem__)].append(vector)
-    return [(_unit(map(math.fsum, zip(*group, strict=True))), len(group)) for group in groups]
+    # A seed chosen twice (identical examples: nothing farther left) keeps no member.
+    return [
+        (_unit(map(math.fsum, zip(*group, strict=True))), len(group)) for group in groups if group
+    ]
+
+
+def no_influence(examples: int) -> dict[str, object]:
+    """What ``Memory.adjust`` says of a drawing no example counted for: ``{"examples",
+    "weight", "nearest", "shape_evidence", "shape_digit"}``, that is how many examples are
+    held; the feature blend's weight and the digit of the nearest example by features that
+    counted (None when none did); the largest digit's shape evidence (0 to SHAPE_NEAREST) and
+    that digit (None when no shape was near)."""
+    return {
+        "examples": examples,
+        "weight": 0.0,
+        "nearest": None,
+        "shape_evidence": 0.0,
+        "shape_digit": None,
+    }
+
+
+class Example(NamedTuple):
+    """One corrected example as held: its digit, unit features, and shape (None if the page
+    sent no input for it: only its features count)."""
+
+    label: int
+    features: Vector
+    shape: Vector | None
+
+
+# Each digit's compared entries as parallel lists, for one C-level pass of distances: each
+# entry's label, unit vector and how many examples it counts for.
+Table = tuple[list[int], list[Vector], list[int]]
 
 
 class Memory:
-    """The person's examples as (label, unit features), by id; what ``adjust`` compares with."""
+    """The person's examples by id; what ``adjust`` compares a drawing with."""
 
     def __init__(self) -> None:
-        self._examples: dict[str, tuple[int, Vector]] = {}
-        # Each digit's prototypes, kept until that digit's examples change (a correction then
-        # regroups one digit, not all), and what adjust compares with, as parallel lists for
-        # its one C-level pass: each entry's label, unit vector and how many examples it
-        # counts for (None: to be remade).
-        self._prototypes: dict[int, list[tuple[Vector, int]]] = {}
-        self._table: tuple[list[int], list[Vector], list[int]] | None = None
+        self._examples: dict[str, Example] = {}
+        # Each digit's prototypes (features, shapes), kept until that digit's examples change
+        # (a correction then regroups one digit, not all), and the tables adjust compares
+        # with (None: to be remade).
+        self._prototypes: dict[tuple[str, int], list[tuple[Vector, int]]] = {}
+        self._tables: tuple[Table, Table] | None = None
 
     def __len__(self) -> int:
         return len(self._examples)
@@ -112,13 +241,18 @@ class Memory:
     def counts(self) -> dict[str, int]:
         """How many examples of each label are held, every label listed."""
         counts = dict.fromkeys(LABELS, 0)
-        for label, _ in self._examples.values():
-            counts[LABELS[label]] += 1
+        for example in self._examples.values():
+            counts[LABELS[example.label]] += 1
         return counts
 
     def _parse(
-        self, ids: Sequence[str], labels: Sequence[str], features: Sequence[float], size: int
-    ) -> dict[str, tuple[int, tuple[float, ...]]]:
+        self,
+        ids: Sequence[str],
+        labels: Sequence[str],
+        features: Sequence[float],
+        size: int,
+        inputs: Sequence[float] = (),
+    ) -> dict[str, Example]:
         if size <= 0:
             raise ExampleError("the model gives no features to compare examples with")
         if len(ids) != len(labels) or len(features) != len(ids) * size:
@@ -126,72 +260,140 @@ class Memory:
                 f"{len(ids)} examples came with {len(labels)} labels and "
                 f"{len(features)} feature values ({size} each expected)"
             )
+        if len(inputs) and len(inputs) != len(ids) * INPUT_SIZE:
+            raise ExampleError(
+                f"{len(ids)} examples came with {len(inputs)} input values "
+                f"({INPUT_SIZE} each expected)"
+            )
         parsed = {}
         for index, (example_id, label) in enumerate(zip(ids, labels, strict=True)):
             if label not in LABELS:
                 raise ExampleError(f"an example is labelled {label!r}, not one of the digits")
             vector = features[index * size : (index + 1) * size]
-            parsed[str(example_id)] = (LABELS.index(label), _unit(vector))
+            pixels = inputs[index * INPUT_SIZE : (index + 1) * INPUT_SIZE] if len(inputs) else None
+            parsed[str(example_id)] = Example(
+                LABELS.index(label), _unit(vector), None if pixels is None else shape_of(pixels)
+            )
         return parsed
 
     def replace(
-        self, ids: Sequence[str], labels: Sequence[str], features: Sequence[float], size: int
+        self,
+        ids: Sequence[str],
+        labels: Sequence[str],
+        features: Sequence[float],
+        size: int,
+        inputs: Sequence[float] = (),
     ) -> None:
-        """Hold exactly these examples (all checked before any is taken)."""
-        self._examples = self._parse(ids, labels, features, size)
+        """Hold exactly these examples (all checked before any is taken). ``inputs``: their
+        model inputs (784 values each, 0-1) laid end to end, for their shapes; none: only their
+        features count."""
+        self._examples = self._parse(ids, labels, features, size, inputs)
         self._changed(range(len(LABELS)))
 
     def add(
-        self, ids: Sequence[str], labels: Sequence[str], features: Sequence[float], size: int
+        self,
+        ids: Sequence[str],
+        labels: Sequence[str],
+        features: Sequence[float],
+        size: int,
+        inputs: Sequence[float] = (),
     ) -> None:
         """Hold these examples too (one with an id already held replaces it)."""
-        parsed = self._parse(ids, labels, features, size)
-        replaced = [self._examples[key][0] for key in parsed if key in self._examples]
+        parsed = self._parse(ids, labels, features, size, inputs)
+        replaced = [self._examples[key].label for key in parsed if key in self._examples]
         self._examples.update(parsed)
-        self._changed([label for label, _ in parsed.values()] + replaced)
+        self._changed([example.label for example in parsed.values()] + replaced)
 
     def remove(self, ids: Iterable[str]) -> None:
         """Forget these examples; an id not held is ignored (it may be gone already)."""
         removed = [self._examples.pop(str(example_id), None) for example_id in ids]
-        self._changed([example[0] for example in removed if example is not None])
+        self._changed([example.label for example in removed if example is not None])
 
     def _changed(self, labels: Iterable[int]) -> None:
         """Forget what was worked out from these digits' examples."""
         for label in set(labels):
-            self._prototypes.pop(label, None)
-        self._table = None
+            self._prototypes.pop(("features", label), None)
+            self._prototypes.pop(("shape", label), None)
+        self._tables = None
 
-    def _compared(self) -> tuple[list[int], list[Vector], list[int]]:
-        """The table adjust compares with: each digit's examples, or its prototypes."""
+    def _table(self, kind: str) -> Table:
+        """What adjust compares with in one space: each digit's examples, or its prototypes."""
         by_label: dict[int, list[Vector]] = {}
-        for label, vector in self._examples.values():
-            by_label.setdefault(label, []).append(vector)
+        for example in self._examples.values():
+            vector = example.features if kind == "features" else example.shape
+            if vector is not None:
+                by_label.setdefault(example.label, []).append(vector)
         labels, vectors, counts = [], [], []
         for label, members in sorted(by_label.items()):
-            if label not in self._prototypes:
-                self._prototypes[label] = prototypes(members, MAX_COMPARED_PER_DIGIT)
-            for vector, count in self._prototypes[label]:
+            key = (kind, label)
+            if key not in self._prototypes:
+                self._prototypes[key] = prototypes(members, MAX_COMPARED_PER_DIGIT)
+            for vector, count in self._prototypes[key]:
                 labels.append(label)
                 vectors.append(vector)
                 counts.append(count)
         return labels, vectors, counts
 
+    def _shape_evidence(self, table: Table, model_input: Sequence[float]) -> list[float]:
+        """Each digit's shape evidence for this input: the sum of the weights of its
+        SHAPE_NEAREST nearest examples (a prototype standing for as many of its examples)."""
+        labels, vectors, counts = table
+        query = shape_of(model_input)
+        distances = list(map(math.dist, repeat(query, len(vectors)), vectors))
+        evidence = [0.0] * len(LABELS)
+        # The table holds each digit's entries together, in label order: each digit's
+        # nearest are the first of its slice sorted (in C) by distance.
+        first = 0
+        while first < len(labels):
+            label = labels[first]
+            end = first + labels.count(label)
+            nearest = sorted(zip(distances[first:end], counts[first:end], strict=True))[
+                :SHAPE_NEAREST
+            ]
+            left = SHAPE_NEAREST
+            for distance, count in nearest:
+                if left == 0 or distance >= SHAPE_CUTOFF:
+                    break
+                taken = min(count, left)
+                evidence[label] += taken * math.exp(-((distance / SHAPE_WIDTH) ** 2))
+                left -= taken
+            first = end
+        return evidence
+
     def adjust(
-        self, probabilities: Sequence[float], features: Sequence[float]
+        self,
+        probabilities: Sequence[float],
+        features: Sequence[float],
+        model_input: Sequence[float] | None = None,
     ) -> tuple[list[float], dict[str, object]]:
         """The probabilities after the person's examples have had their say, and how much.
 
-        Returns ``(probabilities, info)``; info is ``{"examples", "weight", "nearest"}``:
-        how many examples are held, the blend's weight (0: the CNN's answer alone), and the
-        label of the nearest example that counted (None when none did).
+        ``model_input`` (the 784 values the model saw) lets the examples count by shape too;
+        without it only by features. Returns ``(probabilities, info)``; info is
+        ``no_influence``'s dict, filled in. Where no example is near in either space, the
+        CNN's answer is returned bit for bit.
         """
         model_probabilities = [float(value) for value in probabilities]
-        info: dict[str, object] = {"examples": len(self), "weight": 0.0, "nearest": None}
+        info = no_influence(len(self))
         if not self._examples:
             return model_probabilities, info
-        if self._table is None:
-            self._table = self._compared()
-        labels, vectors, counts = self._table
+        if self._tables is None:
+            self._tables = (self._table("features"), self._table("shape"))
+        feature_table, shape_table = self._tables
+        adjusted = model_probabilities
+        if model_input is not None and shape_table[0]:
+            evidence = self._shape_evidence(shape_table, model_input)
+            strongest = max(range(len(evidence)), key=evidence.__getitem__)
+            if evidence[strongest] > 0:
+                info["shape_evidence"] = evidence[strongest]
+                info["shape_digit"] = LABELS[strongest]
+                odds = [
+                    max(model, SMALLEST_PROBABILITY) * math.exp(SHAPE_STRENGTH * count)
+                    for model, count in zip(adjusted, evidence, strict=True)
+                ]
+                total = math.fsum(odds)
+                adjusted = [value / total for value in odds]
+        labels, vectors, counts = feature_table
         query = _unit(features)
         # All distances in one pass of C code (a Python loop over them costs 2-3 times more);
         # only the few examples within reach get a weight.
@@ -207,11 +409,11 @@ class Memory:
                 nearest, nearest_distance = labels[index], distance
         total = sum(evidence)
         if total == 0:
-            return model_probabilities, info
+            return adjusted, info
         blend = total / (total + EVIDENCE_HALF)
         adjusted = [
             (1 - blend) * model + blend * personal / total
-            for model, personal in zip(model_probabilities, evidence, strict=True)
+            for model, personal in zip(adjusted, evidence, strict=True)
         ]
         info["weight"] = blend
         info["nearest"] = LABELS[nearest]

@@ -131,23 +131,27 @@ def personalize(
     features: Any = (),
     size: int = 0,
     memory: personal.Memory = MEMORY,
+    inputs: Any = (),
 ) -> dict[str, Any]:
     """Change the person's examples: ``op`` is "replace" (all of them), "add" or "remove".
 
     ``ids`` and ``labels`` are sequences (JS arrays in the page), ``features`` the examples'
-    model features laid end to end, ``size`` values each. Returns what is now held:
+    model features laid end to end, ``size`` values each, and ``inputs`` their model inputs
+    (784 values each, 0-1) laid end to end, for their shapes (empty: features only; see
+    digits.personal). Returns what is now held:
     ``{"examples": n, "perLabel": {label: count}}``. Raises ``personal.ExampleError``
     (nothing changed) for examples that cannot be used.
     """
     if op not in PERSONAL_OPS:
         raise personal.ExampleError(f"unknown change to the examples: {op!r}")
     ids, labels, features = _to_python(ids), _to_python(labels), _to_python(features)
+    inputs = _to_python(inputs) if inputs is not None else ()
     if op == "remove":
         memory.remove(ids)
     elif op == "replace":
-        memory.replace(ids, labels, features, size)
+        memory.replace(ids, labels, features, size, inputs)
     else:
-        memory.add(ids, labels, features, size)
+        memory.add(ids, labels, features, size, inputs)
     return {"examples": len(memory), "perLabel": memory.counts()}
 
 
@@ -166,7 +170,7 @@ def recognize(
     (row-major 28x28, 0-1) the model was given: the page shows "what the model sees", which
     for a photo is worth checking. "probabilities" (and the digit) are the answer after the
     person's examples had their say; "model_probabilities" the CNN's own; "personal" says
-    how much the examples counted: ``{"examples", "weight", "nearest", "changed"}`` (changed:
+    how much the examples counted: ``personal.no_influence``'s keys and "changed" (changed:
     the digit is not the CNN's own).
     """
     started = time.perf_counter()
@@ -184,10 +188,10 @@ def recognize(
     if len(probabilities) != len(LABELS):
         raise ValueError(f"the model returned {len(probabilities)} values, expected {len(LABELS)}")
     model_probabilities = probabilities
-    learned: dict[str, Any] = {"examples": len(memory), "weight": 0.0, "nearest": None}
+    learned: dict[str, Any] = personal.no_influence(len(memory))
     features = _last_features(run_model) if len(memory) else None
     if features is not None:
-        probabilities, learned = memory.adjust(model_probabilities, features)
+        probabilities, learned = memory.adjust(model_probabilities, features, pixels)
     adjusted = time.perf_counter()
     best = max(range(len(probabilities)), key=probabilities.__getitem__)
     model_best = max(range(len(model_probabilities)), key=model_probabilities.__getitem__)
@@ -315,10 +319,10 @@ def recognize_number(
         NOT_DIGITS_BELOW
     ):
         return refused("not-digits", NOT_DIGITS)
-    learned = [{"examples": len(memory), "weight": 0.0, "nearest": None}] * len(probabilities)
+    learned = [personal.no_influence(len(memory))] * len(probabilities)
     if features_of:
         adjusted = [
-            memory.adjust(p, features_of[(crop.box, crop.ink)])
+            memory.adjust(p, features_of[(crop.box, crop.ink)], crop.pixels)
             for p, crop in zip(probabilities, reading.crops, strict=True)
         ]
         probabilities = [p for p, _ in adjusted]

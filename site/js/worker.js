@@ -262,26 +262,30 @@ function recognize({ width, height, pixels, mode, strokes }) {
   }
 }
 
-/** The features of the examples, one batched model call per FEATURE_BATCH of them. */
-async function featuresOf(examples) {
+/**
+ * The examples' model inputs (0-1, laid end to end: the page's Python compares shapes with
+ * them) and their features, one batched model call per FEATURE_BATCH of them.
+ */
+async function inputsAndFeaturesOf(examples) {
   const size = runModel.input.length;
   const featureSize = runModel.features.length;
+  const inputs = new Float32Array(examples.length * size);
   const features = new Float32Array(examples.length * featureSize);
+  examples.forEach(({ input }, index) => {
+    if (input?.length !== size) throw new Error(`An example is not a ${size}-pixel image.`);
+    for (let pixel = 0; pixel < size; pixel += 1) {
+      inputs[index * size + pixel] = input[pixel] / EXAMPLE_INPUT_SCALE;
+    }
+  });
   for (let first = 0; first < examples.length; first += FEATURE_BATCH) {
-    const batch = examples.slice(first, first + FEATURE_BATCH);
-    const inputs = new Float32Array(batch.length * size);
-    batch.forEach(({ input }, index) => {
-      if (input?.length !== size) throw new Error(`An example is not a ${size}-pixel image.`);
-      for (let pixel = 0; pixel < size; pixel += 1) {
-        inputs[index * size + pixel] = input[pixel] / EXAMPLE_INPUT_SCALE;
-      }
-    });
-    features.set(runModel.featuresOf(inputs, batch.length), first * featureSize);
+    const count = Math.min(FEATURE_BATCH, examples.length - first);
+    const batch = inputs.slice(first * size, (first + count) * size);
+    features.set(runModel.featuresOf(batch, count), first * featureSize);
     // Let a recognition the page asked for meanwhile run before the next batch.
     if (first + FEATURE_BATCH < examples.length)
       await new Promise((resolve) => setTimeout(resolve));
   }
-  return features;
+  return { inputs, features };
 }
 
 /** Change the person's examples the page's Python holds (protocol.js: PERSONAL). */
@@ -292,10 +296,14 @@ async function personalize({ op, examples = [], ids = [] }) {
     if (op === 'remove') {
       proxy = recognizer.personalize(op, ids);
     } else {
-      const features = await featuresOf(examples);
+      const { inputs, features } = await inputsAndFeaturesOf(examples);
       const exampleIds = examples.map(({ id }) => String(id));
       const labels = examples.map(({ label }) => String(label));
-      proxy = recognizer.personalize(op, exampleIds, labels, features, runModel.features.length);
+      const size = runModel.features.length;
+      // Python's keyword arguments go last, as a plain object (Pyodide's callKwargs).
+      proxy = recognizer.personalize.callKwargs(op, exampleIds, labels, features, size, {
+        inputs,
+      });
     }
   } catch (error) {
     if (error?.name !== 'PythonError') throw error;
