@@ -14,17 +14,23 @@ from harness.strokes import Stroke
 
 # A 1 with a long flag, drawn in one stroke; the shipped model says 7 (not sure, 1 second).
 FLAGGED_ONE: list[Stroke] = [[(0.3, 0.35), (0.55, 0.15), (0.55, 0.85)]]
+# The same habit with the flag starting lower and further left: not a drawing ever corrected.
+LOWER_FLAGGED_ONE: list[Stroke] = [[(0.25, 0.4), (0.55, 0.15), (0.55, 0.85)]]
 AREA = (0.1, 0.1, 0.8, 0.8)
 # A person corrects slightly different drawings of the same habit, not one picture 4 times.
 VARIANTS = [AREA, (0.14, 0.08, 0.78, 0.84), (0.06, 0.12, 0.84, 0.76), (0.12, 0.14, 0.74, 0.8)]
 RESULT_TIMEOUT_MS = 30_000
 
 
-def draw_flagged_one(page: Page, area: tuple[float, float, float, float] = AREA) -> str:
-    """Clear the pad, draw the flagged 1 in `area`; return the digit shown for it."""
+def draw_flagged_one(
+    page: Page,
+    area: tuple[float, float, float, float] = AREA,
+    strokes: list[Stroke] = FLAGGED_ONE,
+) -> str:
+    """Clear the pad, draw the flagged 1 (or `strokes`) in `area`; return the digit shown."""
     page.keyboard.press("Escape")
     page.get_by_test_id("pad").scroll_into_view_if_needed()  # the mouse draws where it is
-    return shown_after(page, draw_strokes_with_mouse(page, FLAGGED_ONE, area), RESULT_TIMEOUT_MS)
+    return shown_after(page, draw_strokes_with_mouse(page, strokes, area), RESULT_TIMEOUT_MS)
 
 
 def correct_as(page: Page, label: str) -> None:

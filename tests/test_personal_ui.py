@@ -1,12 +1,13 @@
 """Teaching the page your handwriting, as a person does it (issue 14).
 
 A flagged 1 (a long flag, as many Europeans write it) is read as a 7 by the shipped model.
-The person taps "It was a 1" under the answer, and the same drawing is then shown as a 1;
-after a reload, and offline, the page still knows it; an export file, after Reset all,
-brings it back; a bad file is refused and nothing kept is lost; where the browser cannot
-store anything, the page says so and still recognizes and learns for the visit; the
-baseline page, which cannot learn, offers no correction. Each test opens a fresh browser
-context, so each starts with nothing kept.
+The person taps "It was a 1" under the answer, and the same drawing is then shown as a 1,
+and so are the same habit's other drawings that the model alone reads as 7; after a reload,
+and offline, the page still knows it; an export file, after Reset all, brings it back; a bad
+file is refused and nothing kept is lost; where the browser cannot store anything, the page
+says so and still recognizes and learns for the visit; the baseline page, which cannot
+learn, offers no correction. Each test opens a fresh browser context, so each starts with
+nothing kept.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from harness.drawing import draw_digit_with_mouse
 from harness.page import prediction_seq, shown_after, wait_ready
-from harness.personal import draw_flagged_one, teach_flagged_one
+from harness.personal import (
+    LOWER_FLAGGED_ONE,
+    VARIANTS,
+    correct_as,
+    draw_flagged_one,
+    teach_flagged_one,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -85,6 +92,22 @@ def test_a_correction_is_learned_and_kept_across_reloads_and_offline(page: Page)
         expect_recognized_as_one(page)
     finally:
         page.context.set_offline(False)
+
+
+def test_one_correction_also_fixes_other_drawings_of_the_same_habit(page: Page) -> None:
+    """What the person corrected was one drawing; the page learns the way they write it: the
+    flag drawn lower, in other proportions, is read as 1 too, where the model alone reads 7."""
+    page.goto("/")
+    wait_ready(page)
+    others = [(area, LOWER_FLAGGED_ONE) for area in VARIANTS[2:]]
+    for area, strokes in others:
+        assert draw_flagged_one(page, area, strokes) == "7", "the model reads it right alone"
+    assert draw_flagged_one(page) == "7"
+    correct_as(page, "1")
+    expect(prediction(page)).to_have_text("1")
+    for area, strokes in others:
+        assert draw_flagged_one(page, area, strokes) == "1"
+        expect(prediction(page)).to_have_attribute("data-personalized", "true")
 
 
 def test_on_a_phone_the_correction_shares_the_first_screen_with_the_pad_and_answer(
