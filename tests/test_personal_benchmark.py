@@ -1,19 +1,23 @@
 """The learning benchmark (benchmarks/personal.py): its style is chosen by shape and split so
 that no held-out digit is ever a correction, its counting is right, and the documented command
-runs end to end with tiny limits, its k = 0 answers those of a recognizer never personalized."""
+runs end to end with tiny limits, its k = 0 answers those of a recognizer never personalized;
+and its simulation (benchmarks/personal_sim.py) plays the same person with the same answers."""
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from digits import personal as digits_personal
 from playwright.sync_api import Browser, Page
 
-from benchmarks import personal, realworld
+from benchmarks import personal, personal_sim, realworld
 from harness.recognizer import (
     recognize_images,
     recognize_pngs,
@@ -30,6 +34,13 @@ SMOKE_TIMEOUT_S = 480
 SMOKE = [
     "--limit", "15", "--mnist-limit", "12", "--corrections", "1",
     "--stored", "20", "--timing-drawings", "3",
+]  # fmt: skip
+
+
+# The same person in benchmarks/personal_sim.py: the benchmark's seed, limits and k.
+SIMULATED = [
+    "--seeds", str(personal.DEFAULT_SEED), "--limit", "15", "--mnist-limit", "12",
+    "--corrections", "1",
 ]  # fmt: skip
 
 
@@ -155,3 +166,56 @@ def test_documented_command_runs_and_k0_is_plain_recognition(
     mnist = realworld.run_mnist(browser, live_server + "/", 12, DEFAULT_MNIST_DIR)
     assert [item["answer"] for item in base["mnist"]["items"]] == [r["answer"] for r in mnist]
     assert base["mnist"]["correct"] == sum(r["answer"] == r["label"] for r in mnist)
+
+    # The simulation that chose digits.personal's constants (benchmarks/personal_sim.py) plays
+    # the same person: the same corrections, the same style answers before and after.
+    simulated_path = tmp_path / "simulated.json"
+    simulated = subprocess.run(
+        [sys.executable, "-m", "benchmarks.personal_sim", *SIMULATED, "--json", simulated_path],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=SMOKE_TIMEOUT_S,
+    )
+    assert simulated.returncode == 0, simulated.stderr[-3000:]
+    [row] = json.loads(simulated_path.read_text())["rows"]
+    assert row["wrong_before"] == base["style"]["n"] - base["style"]["correct"]
+    assert row["wrong"] == k1["style"]["n"] - k1["style"]["correct"]
+    assert row["given"] == {
+        digit: {
+            "corrected": [item["line"] for item in given["items"]],
+            "filled": given["filled"],
+        }
+        for digit, given in k1["given"].items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "seeds"), [("1-10", list(range(1, 11))), ("14", [14]), ("3,1-2,14", [1, 2, 3, 14])]
+)
+def test_simulation_seeds_are_ranges_or_lists(text: str, seeds: list[int]) -> None:
+    assert personal_sim.parse_seeds(text) == seeds
+
+
+@pytest.mark.parametrize(
+    "text", ["SHAPE_WIDTH", "SHAPE_WIDTH=wide", "MAX_COMPARED_PER_DIGIT=8", "shape_width=0.3"]
+)
+def test_the_simulation_refuses_a_setting_it_cannot_try(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError):
+        personal_sim.parse_setting(text)
+
+
+def test_the_simulation_s_settings_reach_the_derived_constants() -> None:
+    """--set SHAPE_WIDTH also moves the cutoff made from it; the next run is unaffected."""
+    script = (
+        "from benchmarks import personal_sim; from digits import personal; "
+        "personal_sim.configure([('SHAPE_WIDTH', 0.5), ('SHAPE_BLOCK', 2.0)]); "
+        "print(personal.SHAPE_CUTOFF / personal.SHAPE_WIDTH, len(personal._SHAPE_MATRIX))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    ratio, side = done.stdout.split()
+    assert float(ratio) == pytest.approx(math.sqrt(-math.log(digits_personal.NEGLIGIBLE_WEIGHT)))
+    assert int(side) == 14
+    assert digits_personal.SHAPE_WIDTH == 0.25 and len(digits_personal._SHAPE_MATRIX) == 7

@@ -36,8 +36,9 @@ together:
 - the probabilities become p_c * exp(SHAPE_STRENGTH * e_c), normalized: evidence 1 (the same
   shape) multiplies a digit's odds by e^6, about 400.
 
-The shape constants were chosen by simulating the benchmark's person (benchmarks/personal.py,
-style seeds 1-10; the benchmark's own seed 14 kept out) against MNIST's test set: with 5
+The shape constants were chosen by simulating the benchmark's person (benchmarks/personal.py)
+on other style groups (``python -m benchmarks.personal_sim``: k-means seeds 1-10; the
+benchmark's own seed 14 kept out) against MNIST's test set: with 5
 corrections per digit, the style's held-out error fell to 0.60 of the CNN's on average (0.89
 with the features alone), and MNIST lost 2.1 digits of 10,000 on average (at most 6; at 10
 corrections 4.2, at most 9). A wider kernel, a stronger pull or more blur fix more of the
