@@ -1,5 +1,5 @@
-// Classify digits with the exported model as the page runs it, under Node: the same TF.js
-// packages (export/web's lock) on the same wasm backend, and the baseline page's own
+// Classify digits with the exported model as the page runs it, under Node (model.mjs: the
+// same TF.js packages on the same wasm backend), and the baseline page's own
 // JavaScript preprocessing (site/baseline/preprocess.js). Used by benchmarks/replica.py.
 //
 //   node benchmarks/js/classify.mjs MODEL_DIR RECORDS_FILE OUTPUT_FILE
@@ -10,34 +10,12 @@
 // the page's probabilities, then the baseline's (NaN where that side found nothing to recognize).
 
 import { readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { toModelInput as baselineInput } from '../../site/baseline/preprocess.js';
 import { LABELS, MNIST_SIZE } from '../../site/js/facts.js';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const require = createRequire(join(ROOT, 'export', 'web', 'package.json'));
-const tf = require('@tensorflow/tfjs-core');
-const { setWasmPaths } = require('@tensorflow/tfjs-backend-wasm');
-const { loadGraphModel } = require('@tensorflow/tfjs-converter');
+import { loadModel, startWasm, tf } from './model.mjs';
 
 const INPUT_SIZE = MNIST_SIZE * MNIST_SIZE;
 const CLASSES = LABELS.length;
-
-async function loadModel(modelDir) {
-  const modelJson = JSON.parse(await readFile(join(modelDir, 'model.json'), 'utf8'));
-  const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
-    const specs = manifest.flatMap((group) => group.weights);
-    const parts = [];
-    for (const group of manifest) {
-      for (const path of group.paths) parts.push(await readFile(join(modelDir, path)));
-    }
-    const data = Buffer.concat(parts);
-    return [specs, data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)];
-  });
-  return loadGraphModel(tf.io.fromMemory(artifacts));
-}
 
 function* records(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -63,12 +41,11 @@ function* records(bytes) {
 
 async function main([modelDir, recordsPath, outputPath]) {
   if (!outputPath) throw new Error('usage: classify.mjs MODEL_DIR RECORDS_FILE OUTPUT_FILE');
-  setWasmPaths(`${join(ROOT, 'site', 'vendor', 'tfjs')}/`);
-  if (!(await tf.setBackend('wasm'))) throw new Error('the TF.js wasm backend did not start');
-  const model = await loadModel(modelDir);
+  await startWasm();
+  const { model, manifest } = await loadModel(modelDir);
   // A model exported with its features (export/tfjs.py) has two outputs: fetch the
   // probabilities by name, as the page's worker does.
-  const { outputs } = JSON.parse(await readFile(join(modelDir, 'manifest.json'), 'utf8'));
+  const { outputs } = manifest;
   const probabilitiesOf = (tensor) =>
     outputs ? model.execute(tensor, outputs.probabilities) : model.predict(tensor);
   const classify = (input) =>
