@@ -146,11 +146,15 @@ def best(probabilities: Sequence[float]) -> int:
 
 
 class Person:
-    """The style's drawings (inputs, outputs, stored examples) and the person who corrects."""
+    """The style's drawings (inputs, their shapes, outputs, stored examples) and the person
+    who corrects."""
 
     def __init__(self, candidates: list[Record], model_dir: Path) -> None:
+        from digits import personal
+
         self.candidates = candidates
         self.inputs = [page_input(record) for record in candidates]
+        self.shapes = [personal.shape_of(pixels) for pixels in self.inputs]
         self.outputs = model_outputs(self.inputs, model_dir)
         self.stored_inputs = [as_stored(pixels) for pixels in self.inputs]
         self.stored_outputs = model_outputs(self.stored_inputs, model_dir)
@@ -158,7 +162,7 @@ class Person:
 
     def answer(self, memory: Any, index: int) -> int:
         probabilities, features = self.outputs[index]
-        return best(memory.adjust(probabilities, features, self.inputs[index])[0])
+        return best(memory.adjust(probabilities, features, self.shapes[index])[0])
 
     def learn(self, memory: Any, indices: list[int]) -> None:
         """Add these drawings as examples, as the page sends them and the worker takes them."""
@@ -203,11 +207,14 @@ class Person:
 
 def simulate(args: argparse.Namespace) -> list[Record]:
     """Every seed's style, and for each k the person's corrections and what they change."""
+    from digits import personal
+
     candidates = style_candidates(args.limit)
     person = Person(candidates, args.model)
     images, labels = mnist_test(args.mnist, args.mnist_limit)
     mnist_inputs = [[value / STORED_SCALE for value in image.ravel().tolist()] for image in images]
     mnist_outputs = model_outputs(mnist_inputs, args.model)
+    mnist_shapes = [personal.shape_of(pixels) for pixels in mnist_inputs]
     mnist_before = [best(probabilities) for probabilities, _ in mnist_outputs]
     answers = [{"answer": str(best(probabilities))} for probabilities, _ in person.outputs]
     rows = []
@@ -219,9 +226,9 @@ def simulate(args: argparse.Namespace) -> list[Record]:
             memory, given = person.correct(style, k, seed)
             wrong = sum(person.answer(memory, i) != person.labels[i] for i in held_out)
             after = [
-                best(memory.adjust(probabilities, features, pixels)[0])
-                for (probabilities, features), pixels in zip(
-                    mnist_outputs, mnist_inputs, strict=True
+                best(memory.adjust(probabilities, features, shape)[0])
+                for (probabilities, features), shape in zip(
+                    mnist_outputs, mnist_shapes, strict=True
                 )
             ]
             right = [int(label) for label in labels]

@@ -233,12 +233,17 @@ def test_the_same_shape_with_other_features_is_pulled_to_the_corrected_digit() -
     memory = personal.Memory()
     memory.add(["a"], ["7"], vector(1), SIZE, bar(vertical=True))
     model = probabilities_for("1", sure=0.75)
-    adjusted, info = memory.adjust(model, vector(3), bar(vertical=True, thickness=5))
+    adjusted, info = memory.adjust(
+        model, vector(3), personal.shape_of(bar(vertical=True, thickness=5))
+    )
     assert LABELS[max(range(10), key=adjusted.__getitem__)] == "7"
     assert info["weight"] == 0.0  # the features had no say: the shape did it
     assert info["shape_digit"] == "7" and 0.5 < info["shape_evidence"] < 1
     assert math.isclose(sum(adjusted), 1.0)
-    assert memory.adjust(model, vector(3), bar(vertical=False)) == (model, personal.no_influence(1))
+    assert memory.adjust(model, vector(3), personal.shape_of(bar(vertical=False))) == (
+        model,
+        personal.no_influence(1),
+    )
     # Without the drawing's input only the features count.
     assert memory.adjust(model, vector(3))[0] == model
 
@@ -246,7 +251,9 @@ def test_the_same_shape_with_other_features_is_pulled_to_the_corrected_digit() -
 def test_a_sure_cnn_answer_outweighs_one_example_of_the_same_shape() -> None:
     memory = personal.Memory()
     memory.add(["a"], ["7"], vector(1), SIZE, bar(vertical=True))
-    adjusted, _ = memory.adjust(probabilities_for("1", sure=0.999), vector(3), bar(vertical=True))
+    adjusted, _ = memory.adjust(
+        probabilities_for("1", sure=0.999), vector(3), personal.shape_of(bar(vertical=True))
+    )
     assert LABELS[max(range(10), key=adjusted.__getitem__)] == "1"
 
 
@@ -264,7 +271,9 @@ def test_more_examples_of_one_shape_pull_no_harder_than_the_nearest_two(count) -
             SIZE,
             bar(vertical=True) * held,
         )
-        pulls.append(memory.adjust(model, vector(3), bar(vertical=True, thickness=5))[0])
+        pulls.append(
+            memory.adjust(model, vector(3), personal.shape_of(bar(vertical=True, thickness=5)))[0]
+        )
     assert all(math.isclose(a, b) for a, b in zip(*pulls, strict=True))
     assert pulls[0][7] > model[7]
 

@@ -113,7 +113,9 @@ def test_the_worker_compares_a_correction_by_shape_as_cpython_does(page: Page) -
     after = reply["answer"]["result"]
     expected = personal.Memory()
     expected.add(["x"], [label], [1.0], 1, [value / 255 for value in stored])
-    _, info = expected.adjust(before["model_probabilities"], [1.0], before["input"])
+    _, info = expected.adjust(
+        before["model_probabilities"], [1.0], personal.shape_of(before["input"])
+    )
     assert after["personal"]["shape_digit"] == label
     assert after["personal"]["shape_evidence"] == pytest.approx(info["shape_evidence"], abs=1e-9)
     assert info["shape_evidence"] > 0.99  # the same drawing, up to the stored bytes' rounding

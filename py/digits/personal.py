@@ -66,8 +66,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from itertools import repeat
-from operator import mul
+from itertools import groupby, repeat
+from operator import itemgetter, mul
 from typing import NamedTuple
 
 from digits.facts import LABELS, MNIST_SIZE
@@ -335,42 +335,34 @@ class Memory:
                 counts.append(count)
         return labels, vectors, counts
 
-    def _shape_evidence(self, table: Table, model_input: Sequence[float]) -> list[float]:
-        """Each digit's shape evidence for this input: the sum of the weights of its
+    def _shape_evidence(self, table: Table, shape: Vector) -> list[float]:
+        """Each digit's shape evidence for this shape: the sum of the weights of its
         SHAPE_NEAREST nearest examples (a prototype standing for as many of its examples)."""
         labels, vectors, counts = table
-        query = shape_of(model_input)
-        distances = list(map(math.dist, repeat(query, len(vectors)), vectors))
+        distances = map(math.dist, repeat(shape, len(vectors)), vectors)
         evidence = [0.0] * len(LABELS)
-        # The table holds each digit's entries together, in label order: each digit's
-        # nearest are the first of its slice sorted (in C) by distance.
-        first = 0
-        while first < len(labels):
-            label = labels[first]
-            end = first + labels.count(label)
-            nearest = sorted(zip(distances[first:end], counts[first:end], strict=True))[
-                :SHAPE_NEAREST
-            ]
+        # The table holds each digit's entries together, in label order.
+        entries = zip(labels, distances, counts, strict=True)
+        for label, group in groupby(entries, key=itemgetter(0)):
             left = SHAPE_NEAREST
-            for distance, count in nearest:
+            for _, distance, count in sorted(group, key=itemgetter(1))[:SHAPE_NEAREST]:
                 if left == 0 or distance >= SHAPE_CUTOFF:
                     break
                 taken = min(count, left)
                 evidence[label] += taken * math.exp(-((distance / SHAPE_WIDTH) ** 2))
                 left -= taken
-            first = end
         return evidence
 
     def adjust(
         self,
         probabilities: Sequence[float],
         features: Sequence[float],
-        model_input: Sequence[float] | None = None,
+        shape: Vector | None = None,
     ) -> tuple[list[float], dict[str, object]]:
         """The probabilities after the person's examples have had their say, and how much.
 
-        ``model_input`` (the 784 values the model saw) lets the examples count by shape too;
-        without it only by features. Returns ``(probabilities, info)``; info is
+        ``shape`` (``shape_of`` the 784 values the model saw) lets the examples count by shape
+        too; without it only by features. Returns ``(probabilities, info)``; info is
         ``no_influence``'s dict, filled in. Where no example is near in either space, the
         CNN's answer is returned bit for bit.
         """
@@ -382,8 +374,8 @@ class Memory:
             self._tables = (self._table("features"), self._table("shape"))
         feature_table, shape_table = self._tables
         adjusted = model_probabilities
-        if model_input is not None and shape_table[0]:
-            evidence = self._shape_evidence(shape_table, model_input)
+        if shape is not None and shape_table[0]:
+            evidence = self._shape_evidence(shape_table, shape)
             strongest = max(range(len(evidence)), key=evidence.__getitem__)
             if evidence[strongest] > 0:
                 info["shape_evidence"] = evidence[strongest]

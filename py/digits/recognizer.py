@@ -191,7 +191,9 @@ def recognize(
     learned: dict[str, Any] = personal.no_influence(len(memory))
     features = _last_features(run_model) if len(memory) else None
     if features is not None:
-        probabilities, learned = memory.adjust(model_probabilities, features, pixels)
+        probabilities, learned = memory.adjust(
+            model_probabilities, features, personal.shape_of(pixels)
+        )
     adjusted = time.perf_counter()
     best = max(range(len(probabilities)), key=probabilities.__getitem__)
     model_best = max(range(len(model_probabilities)), key=model_probabilities.__getitem__)
@@ -220,6 +222,18 @@ def recognize(
 # (its model input is made from them alone); with its features, or None if not asked for.
 ANSWERS_KEPT = 256
 _ANSWERS: list[Any] = [None, None]  # [the model, its answers]
+# The shapes (digits.personal.shape_of) of the digits of the numbers read lately, for the
+# person's examples, likewise made once per digit however often the number is read; keyed
+# the same way (a shape depends on the crop's input alone, whatever the model).
+_SHAPES: segment.Recent[tuple[float, ...]] = segment.Recent(ANSWERS_KEPT)
+
+
+def _shape_of(crop: segment.Crop) -> tuple[float, ...]:
+    key = (crop.box, crop.ink)
+    shape = _SHAPES.recent(key)
+    if shape is None:
+        shape = _SHAPES[key] = personal.shape_of(crop.pixels)
+    return shape
 
 
 def _answers_of(run_model: Callable[..., Any]) -> segment.Recent:
@@ -322,7 +336,7 @@ def recognize_number(
     learned = [personal.no_influence(len(memory))] * len(probabilities)
     if features_of:
         adjusted = [
-            memory.adjust(p, features_of[(crop.box, crop.ink)], crop.pixels)
+            memory.adjust(p, features_of[(crop.box, crop.ink)], _shape_of(crop))
             for p, crop in zip(probabilities, reading.crops, strict=True)
         ]
         probabilities = [p for p, _ in adjusted]
