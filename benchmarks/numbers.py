@@ -230,6 +230,11 @@ def print_report(report: Record) -> None:
         f"{' + uncommitted changes' if report['git']['uncommitted_served_files'] else ''}; "
         f"seed {report['seed']}; {report['seconds']:.0f} s; load average {report['load']:.1f}"
     )
+    print_scores(report)
+
+
+def print_scores(report: Record) -> None:
+    """Per source, the table of scores by length and spacing; then the targets."""
     header = (
         f"{'':14} {'numbers':>7} {'digits':>6} {'number%':>7} {'digit%':>6} {'single%':>7} "
         f"{'gap':>6} {'wrong count%':>12} {'many/few/refused':>16} {'ms':>6}"

@@ -132,21 +132,22 @@ def length_band(length: int) -> str:
 
 
 @cache
-def pool(source: str) -> tuple[tuple[int, Any], ...]:
-    """The source's digits never trained on: (row in the file from 1, the digit's data)."""
+def pool(source: str, parts: tuple[str, ...] = PARTS) -> tuple[tuple[int, Any], ...]:
+    """The source's digits in `parts` (by default those never trained on): (row in the file
+    from 1, the digit's data)."""
     try:
         loaded = handwriting.load_pen() if source == "pen" else handwriting.load_scans()
     except handwriting.HandwritingError as error:
         raise DataError(str(error)) from error
     ranges = handwriting.split(len(loaded))
-    return tuple((index + 1, loaded[index]) for name in PARTS for index in ranges[name])
+    return tuple((index + 1, loaded[index]) for name in parts for index in ranges[name])
 
 
 class _Drawer:
     """Digits from a pool without replacement; reshuffled (seeded) when it runs out."""
 
-    def __init__(self, source: str, seed: int) -> None:
-        self.items = pool(source)
+    def __init__(self, source: str, seed: int, parts: tuple[str, ...] = PARTS) -> None:
+        self.items = pool(source, parts)
         self.rng = random.Random(f"{seed}-{source}-pool")
         self.order: list[int] = []
 
@@ -409,13 +410,16 @@ def scan_item(index: int, digits: list[tuple[int, Any]], spacing: str, rng: rand
     )
 
 
-def generate(count: int, source: str, seed: int = DEFAULT_SEED) -> Iterator[Item]:
+def generate(
+    count: int, source: str, seed: int = DEFAULT_SEED, parts: tuple[str, ...] = PARTS
+) -> Iterator[Item]:
     """The first `count` numbers of `source` ("pen" or "scans"), one at a time (a wide pad's
     images are large: a run holds a batch, not all): lengths uniform in LENGTHS, spacing
-    cycling through SPACINGS."""
+    cycling through SPACINGS. `parts`: the UCI file parts the digits come from (the
+    benchmark's are never trained on; ("train",) composes numbers to tune on)."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
-    drawer = _Drawer(source, seed)
+    drawer = _Drawer(source, seed, parts)
     make = pen_item if source == "pen" else scan_item
     for index in range(count):
         rng = random.Random(f"{seed}-{source}-{index}")

@@ -1,7 +1,8 @@
 """The numbers benchmark (benchmarks/numbers.py, benchmarks/numbers_data.py): its numbers are
 made of the digits the model never trained on, reproducibly, spaced as they say (apart really
 apart, touching really touching), its strokes lie on its ink; its counting follows the rules
-it prints; and the documented command runs end to end through the page with a few numbers."""
+it prints; the documented command runs end to end through the page with a few numbers; and
+its browser-free replica (benchmarks/numbers_replica.py) reads those numbers as the page did."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks import numbers, numbers_data, web
+from benchmarks import numbers, numbers_data, numbers_replica, web
 from training import handwriting
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,6 +172,25 @@ def test_documented_command_runs_through_the_page(tmp_path: Path) -> None:
         assert f"\n{source}: 4 numbers" in done.stdout
     assert sum(name.endswith("(%)") for name in report["targets"]) == 6
     assert "target pen: digit accuracy vs single" in done.stdout
+
+    # The replica reads the same numbers, and their digits alone, as the page did.
+    replica_path = tmp_path / "replica.json"
+    assert numbers_replica.main([*SMOKE, "--json", str(replica_path)]) == 0
+    replicated = json.loads(replica_path.read_text())
+    for source in numbers_data.SOURCES:
+        fields = ("label", "answer", "singles", "status")
+        assert [[item[f] for f in fields] for item in replicated["items"][source]] == [
+            [item[f] for f in fields] for item in report["items"][source]
+        ]
+
+
+def test_the_replica_composes_numbers_to_tune_on_from_the_trained_digits() -> None:
+    trained = numbers_data.pool("scans", numbers_replica.TRAIN_PARTS)
+    never = numbers_data.pool("scans")
+    assert trained and never
+    assert not {row for row, _ in trained} & {row for row, _ in never}
+    made = next(numbers_data.generate(1, "scans", parts=numbers_replica.TRAIN_PARTS))
+    assert set(made.rows) <= {row for row, _ in trained}
 
 
 def test_web_benchmark_prints_the_six_digit_figure_and_its_target(
