@@ -123,6 +123,26 @@ def test_a_photographed_real_scan_looks_like_the_clean_one(scan: handwriting.Sca
     assert photos.correlation(to_model_input(*rgba(photo)), plain(image)) > LOOKS_THE_SAME
 
 
+def test_training_can_add_photos_of_each_scan_and_leaves_the_rest_as_it_was() -> None:
+    """``training.train --scan-photos N``: each training scan also photographed N times and
+    read by the photo path; without it, the training inputs are exactly as before."""
+    plain_run = handwriting.training_inputs("train", variants=1, seed=3, limit=4)
+    with_photos = handwriting.training_inputs(
+        "train", variants=1, seed=3, limit=4, photo_variants=2
+    )
+    assert plain_run[2].count("scan") == 4 and with_photos[2].count("scan") == 12
+    scans = handwriting.part(handwriting.load_scans(), "train")[:4]
+    labels = [label for label, source in zip(*with_photos[1:], strict=True) if source == "scan"]
+    assert labels == [scan.label for scan in scans for _ in range(3)]
+    photo = np.array(with_photos[0][with_photos[2].index("scan") + 1])
+    clean = np.array(with_photos[0][with_photos[2].index("scan")])
+    assert photo.max() > 0.5 and not np.array_equal(photo, clean)
+    # What comes before the first photo is drawn as in a run without photos: the pen digits
+    # and the first scan's clean rendering.
+    first_scan = plain_run[2].index("scan")
+    assert plain_run[0][: first_scan + 1] == with_photos[0][: first_scan + 1]
+
+
 def test_the_held_out_part_is_fixed_and_never_in_training() -> None:
     for count in (len(handwriting.load_scans()), len(handwriting.load_pen())):
         parts = handwriting.split(count)

@@ -71,14 +71,24 @@ def mnist_split(images: np.ndarray, labels: np.ndarray):
 
 
 def real_part(
-    part: str, *, directory: Path = DEFAULT_REAL_DIR, limit: int | None = None
+    part: str,
+    *,
+    directory: Path = DEFAULT_REAL_DIR,
+    limit: int | None = None,
+    scan_photos: int = 0,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """One part of the real files as uint8 model inputs, per source: {"pen": (images [N, 28,
-    28], labels), "scan": ...}. The train part is rendered REAL_VARIANTS times per digit; the
-    others once, as given. ``limit``: at most that many digits of each file (smoke tests)."""
-    variants = REAL_VARIANTS if part == "train" else 0
+    28], labels), "scan": ...}. The train part is rendered REAL_VARIANTS times per digit, and
+    each of its scans also photographed `scan_photos` times; the others once, as given.
+    ``limit``: at most that many digits of each file (smoke tests)."""
+    training = part == "train"
     inputs, labels, sources = handwriting.training_inputs(
-        part, variants=variants, seed=REAL_SEED, directory=directory, limit=limit
+        part,
+        variants=REAL_VARIANTS if training else 0,
+        seed=REAL_SEED,
+        directory=directory,
+        limit=limit,
+        photo_variants=scan_photos if training else 0,
     )
     images = np.rint(np.asarray(inputs, dtype=np.float32).reshape(-1, 28, 28) * 255)
     images = images.astype(np.uint8)

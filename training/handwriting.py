@@ -267,6 +267,14 @@ def scan_variant(scan: Scan, rng: random.Random) -> Image.Image:
     return scan_ink(scan, scale=scale, thickness=rng.choice(SCAN_THICKNESS) if scale >= 3 else 0)
 
 
+def scan_photo_variant(scan: Scan, rng: random.Random) -> Image.Image:
+    """The scan on paper at a random resolution and stroke width, photographed (RGB): the
+    page reads it through its photo path."""
+    scale = rng.choice(SCAN_SCALES)
+    thickness = rng.choice(SCAN_THICKNESS) if scale >= 3 else 0
+    return photographed(scan_image(scan, scale=scale, thickness=thickness, margin=0.25), rng)
+
+
 def training_inputs(
     part_name: str,
     *,
@@ -274,11 +282,13 @@ def training_inputs(
     seed: int,
     directory: Path = DEFAULT_DIR,
     limit: int | None = None,
+    photo_variants: int = 0,
 ) -> tuple[list[list[float]], list[int], list[str]]:
     """Model inputs of one part of both files: ``variants`` random renderings of every digit
-    (0: each digit once, as given: the pen at 0.7 of the pad, the scan at 4x), at most
-    ``limit`` digits of each file. Returns the inputs, the labels and each one's source ("pen"
-    or "scan"); a rendering with nothing to recognize is left out."""
+    (0: each digit once, as given: the pen at 0.7 of the pad, the scan at 4x), and
+    ``photo_variants`` photos of every scan (``scan_photo_variant``), at most ``limit`` digits
+    of each file. Returns the inputs, the labels and each one's source ("pen" or "scan"); a
+    rendering with nothing to recognize is left out."""
     rng = random.Random(seed)
     inputs, labels, sources = [], [], []
 
@@ -295,4 +305,6 @@ def training_inputs(
     for scan in part(load_scans(directory), part_name)[:limit]:
         for _ in range(max(1, variants)):
             add("scan", scan.label, scan_variant(scan, rng) if variants else scan_ink(scan))
+        for _ in range(photo_variants):
+            add("scan", scan.label, scan_photo_variant(scan, rng))
     return inputs, labels, sources
