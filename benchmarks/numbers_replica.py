@@ -71,8 +71,10 @@ class NodeModel:
         return self.batch(values, 1)
 
     def close(self) -> None:
+        """End the process and close both its pipes."""
         self.process.stdin.close()
         self.process.wait()
+        self.process.stdout.close()
 
 
 def recognize_item(model: NodeModel, item: numbers_data.Item) -> Record:
