@@ -78,19 +78,13 @@ class NodeModel:
 
 
 def recognize_item(model: NodeModel, item: numbers_data.Item) -> Record:
-    """What the page shows for the number, and for each of its digits alone."""
+    """What the page shows for the number, and for each of its digits alone (read as
+    benchmarks.numbers reads the worker's replies; no times: the worker's clock is the page's)."""
     result = recognizer.recognize_number(item.rgba, item.width, item.height, item.strokes, model)
-    found: Record = {"status": result["status"], "ms": None}
-    if result["status"] == "ok":
-        found["answer"] = result["number"]
-        found["probabilities"] = [round(digit["probability"], 4) for digit in result["digits"]]
-    else:
-        found["answer"] = numbers.NO_NUMBER
-        found["why"] = result.get("reason") or result.get("message")
-    singles = []
-    for single in item.singles:
-        alone = recognizer.recognize(single, item.width, item.height, model)
-        singles.append(str(alone["digit"]) if alone["status"] == "ok" else numbers.NO_NUMBER)
+    found = {**numbers.read_number({"ok": True, "result": result}), "ms": None}
+    size = (item.width, item.height)
+    alone = [recognizer.recognize(single, *size, model) for single in item.singles]
+    singles = [numbers.read_digit({"ok": True, "result": result}) for result in alone]
     return {**item.meta(), **found, "singles": "".join(singles)}
 
 

@@ -261,18 +261,21 @@ def scan_ink(scan: Scan, *, scale: int = 4, thickness: int = 0) -> Image.Image:
     return ink
 
 
+def _scan_size(rng: random.Random) -> dict[str, int]:
+    """A random resolution and stroke width for a scan (thin scans stay as they are)."""
+    scale = rng.choice(SCAN_SCALES)
+    return {"scale": scale, "thickness": rng.choice(SCAN_THICKNESS) if scale >= 3 else 0}
+
+
 def scan_variant(scan: Scan, rng: random.Random) -> Image.Image:
     """The scan at a random resolution and stroke width, as black ink on transparency."""
-    scale = rng.choice(SCAN_SCALES)
-    return scan_ink(scan, scale=scale, thickness=rng.choice(SCAN_THICKNESS) if scale >= 3 else 0)
+    return scan_ink(scan, **_scan_size(rng))
 
 
 def scan_photo_variant(scan: Scan, rng: random.Random) -> Image.Image:
     """The scan on paper at a random resolution and stroke width, photographed (RGB): the
     page reads it through its photo path."""
-    scale = rng.choice(SCAN_SCALES)
-    thickness = rng.choice(SCAN_THICKNESS) if scale >= 3 else 0
-    return photographed(scan_image(scan, scale=scale, thickness=thickness, margin=0.25), rng)
+    return photographed(scan_image(scan, **_scan_size(rng), margin=0.25), rng)
 
 
 def training_inputs(

@@ -12,7 +12,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { toModelInput as baselineInput } from '../../site/baseline/preprocess.js';
 import { LABELS, MNIST_SIZE } from '../../site/js/facts.js';
-import { loadModel, startWasm, tf } from './model.mjs';
+import { loadModel, probabilitiesOf, startWasm, tf } from './model.mjs';
 
 const INPUT_SIZE = MNIST_SIZE * MNIST_SIZE;
 const CLASSES = LABELS.length;
@@ -43,15 +43,16 @@ async function main([modelDir, recordsPath, outputPath]) {
   if (!outputPath) throw new Error('usage: classify.mjs MODEL_DIR RECORDS_FILE OUTPUT_FILE');
   await startWasm();
   const { model, manifest } = await loadModel(modelDir);
-  // A model exported with its features (export/tfjs.py) has two outputs: fetch the
-  // probabilities by name, as the page's worker does.
-  const { outputs } = manifest;
-  const probabilitiesOf = (tensor) =>
-    outputs ? model.execute(tensor, outputs.probabilities) : model.predict(tensor);
   const classify = (input) =>
     input === null
       ? new Float32Array(CLASSES).fill(Number.NaN)
-      : tf.tidy(() => probabilitiesOf(tf.tensor(input, [1, MNIST_SIZE, MNIST_SIZE, 1])).dataSync());
+      : tf.tidy(() =>
+          probabilitiesOf(
+            model,
+            manifest,
+            tf.tensor(input, [1, MNIST_SIZE, MNIST_SIZE, 1]),
+          ).dataSync(),
+        );
   const output = [];
   for (const { width, height, pageInput, rgba } of records(await readFile(recordsPath))) {
     const baseline = baselineInput(rgba, width, height);

@@ -34,3 +34,12 @@ export async function loadModel(modelDir) {
   const manifest = JSON.parse(await readFile(join(modelDir, 'manifest.json'), 'utf8'));
   return { model, manifest };
 }
+
+/**
+ * The model's probabilities for `tensor`: a model exported with its features (export/tfjs.py)
+ * has two outputs, and the probabilities are fetched by name, as the page's worker does.
+ */
+export function probabilitiesOf(model, manifest, tensor) {
+  const { outputs } = manifest;
+  return outputs ? model.execute(tensor, outputs.probabilities) : model.predict(tensor);
+}

@@ -8,7 +8,7 @@
 // float32 model inputs. Each answer on stdout: count x 10 float32 probabilities.
 
 import { LABELS, MNIST_SIZE } from '../../site/js/facts.js';
-import { loadModel, startWasm, tf } from './model.mjs';
+import { loadModel, probabilitiesOf, startWasm, tf } from './model.mjs';
 
 const INPUT_SIZE = MNIST_SIZE * MNIST_SIZE;
 
@@ -16,13 +16,10 @@ async function main([modelDir]) {
   if (!modelDir) throw new Error('usage: serve_model.mjs MODEL_DIR');
   await startWasm();
   const { model, manifest } = await loadModel(modelDir);
-  const { outputs } = manifest;
   const classify = (inputs, count) =>
     tf.tidy(() => {
       const tensor = tf.tensor(inputs, [count, MNIST_SIZE, MNIST_SIZE, 1]);
-      return (outputs ? model.execute(tensor, outputs.probabilities) : model.predict(tensor))
-        .dataSync()
-        .slice();
+      return probabilitiesOf(model, manifest, tensor).dataSync().slice();
     });
   let pending = Buffer.alloc(0);
   process.stdin.on('data', (chunk) => {
