@@ -12,7 +12,9 @@ Versions are pinned in `export/web/package.json` and locked in `export/web/packa
   instead of Pyodide's 119 KB list of packages the page never loads): the page's worker
   loads it by name, and Pyodide checks its SHA-256;
 - Pyodide's standard library (`python_stdlib.zip`) is trimmed to the modules the page's
-  Python and Pyodide's own start-up can import (`export.stdlib`), about half of it;
+  Python and Pyodide's own start-up can import (`export.stdlib`), about half of it, and the
+  modules a start imports are compiled to bytecode by Pyodide's own Python under Node
+  (`export/web/compile-stdlib.mjs`): compiling them from source was most of a cold start;
 - the TF.js parts the page uses (`export/web/tf-entry.mjs`: core, converter, wasm and cpu
   backends) are bundled by esbuild into one ES module, `site/vendor/tfjs/tf.mjs`, beside the
   wasm backend's `.wasm` files.
@@ -52,6 +54,8 @@ PY_DIR = ROOT / "py"  # the page's Python: py/pyproject.toml and the package py/
 PAGE_PACKAGE = "digits"
 LOCK_NAME = "pyodide-lock.json"
 STDLIB_NAME = "python_stdlib.zip"
+# Compiles the modules a start imports to bytecode, in Pyodide's own Python (under Node).
+COMPILE_STDLIB = WEB_DIR / "compile-stdlib.mjs"
 # 1980-01-01, the earliest time a zip file holds: every build of the same sources is the same
 # wheel, byte for byte (and so has the same SHA-256, which keys the page's Python snapshot).
 SOURCE_DATE_EPOCH = "315532800"
@@ -106,7 +110,7 @@ def export_fingerprint() -> str:
     """Changes when the code that writes the page's Python (its wheel, lock file and trimmed
     standard library) does: a runtime written by other code is written again."""
     digest = hashlib.sha256()
-    for module in (Path(__file__), Path(stdlib.__file__)):
+    for module in (Path(__file__), Path(stdlib.__file__), COMPILE_STDLIB):
         digest.update(hashlib.sha256(module.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -197,11 +201,14 @@ def write_page_python(pyodide_dir: Path, py_dir: Path = PY_DIR) -> Path:
         stdlib.trimmed_stdlib(
             NODE_MODULES / "pyodide" / STDLIB_NAME, trimmed, stdlib.page_imports(py_dir)
         )
+        (Path(scratch) / LOCK_NAME).write_text(text)
+        compiled = Path(scratch) / f"compiled-{STDLIB_NAME}"
+        run(["node", str(COMPILE_STDLIB), str(NODE_MODULES / "pyodide"), scratch, str(compiled)])
         wheel = pyodide_dir / built.name
         # Each file swapped in whole (a dot-name is never served meanwhile), the wheel first:
         # the lock never names a wheel that is not there yet.
         for target, data in (
-            (pyodide_dir / STDLIB_NAME, trimmed.read_bytes()),
+            (pyodide_dir / STDLIB_NAME, compiled.read_bytes()),
             (wheel, built.read_bytes()),
             (pyodide_dir / LOCK_NAME, text.encode()),
         ):

@@ -93,11 +93,12 @@ IMPORT_LINE = re.compile(
 
 
 def module_entries(archive: zipfile.ZipFile) -> dict[str, tuple[str, bool]]:
-    """Module name -> (its entry in `archive`, whether it is a package)."""
+    """Module name -> (its entry in `archive`, whether it is a package). An entry is source
+    (`.py`) or, in the library the site serves, bytecode (`.pyc`: export/web/compile-stdlib.mjs)."""
     modules = {}
     for name in archive.namelist():
-        if name.endswith(".py") and not name.startswith("site-packages/"):
-            parts = name[: -len(".py")].split("/")
+        if name.endswith((".py", ".pyc")) and not name.startswith("site-packages/"):
+            parts = name[: name.rindex(".")].split("/")
             package = parts[-1] == "__init__"
             modules[".".join(parts[:-1] if package else parts)] = (name, package)
     return modules
