@@ -7,7 +7,7 @@
 //
 //   node export/web/compile-stdlib.mjs PYODIDE_DIR PAGE_DIR OUTPUT
 //
-// Why: Python ships its library as source, and compiling the ~150 modules a start imports is
+// Why: Python ships its library as source, and compiling the ~130 modules a start imports is
 // most of a cold start's time in the browser (see the README's "Speed"). Bytecode is
 // CPython-version specific, which is why Pyodide's own build of Python compiles it, here.
 // PYTHONHASHSEED is fixed so the same sources give the same bytes (a frozenset constant's
@@ -24,15 +24,18 @@ const STDLIB_NAME = 'python_stdlib.zip';
 const LOCK_NAME = 'pyodide-lock.json';
 
 const COMPILE = `
-import importlib.util, io, marshal, sys, zipfile
+import importlib.util, io, marshal, sys, zipfile, zipimport
 
 def compiled_stdlib():
     library = next(entry for entry in sys.path if entry.endswith(".zip"))
     prefix = library + "/"
+    # Imported from the zip: not the modules frozen into the interpreter (os, site, codecs...),
+    # whose __file__ names the zip too, but which never read it.
     imported = {
         module.__file__[len(prefix):]
         for module in list(sys.modules.values())
-        if (getattr(module, "__file__", None) or "").startswith(prefix)
+        if isinstance(getattr(module.__spec__, "loader", None), zipimport.zipimporter)
+        and module.__file__.startswith(prefix)
         and module.__file__.endswith(".py")
     }
     written = io.BytesIO()
