@@ -7,10 +7,11 @@ Versions are pinned in `export/web/package.json` and locked in `export/web/packa
 
 - Pyodide's core runtime files are copied to `site/vendor/pyodide/`;
 - the page's Python (`py/digits`, declared by `py/pyproject.toml`) is built into a pure-Python
-  wheel beside them, and listed in a lock file of its own (`pyodide-lock.json`: Pyodide's
-  `info` block and the wheel's entry, made by the `pyodide-lock` tool, a few hundred bytes
-  instead of Pyodide's 119 KB list of packages the page never loads): the page's worker
-  loads it by name, and Pyodide checks its SHA-256;
+  wheel beside them (with checked bytecode beside each module, compiled by Pyodide's own
+  Python under Node: `export/web/compile-wheel.mjs`), and listed in a lock file of its own
+  (`pyodide-lock.json`: Pyodide's `info` block and the wheel's entry, made by the
+  `pyodide-lock` tool, a few hundred bytes instead of Pyodide's 119 KB list of packages the
+  page never loads): the page's worker loads it by name, and Pyodide checks its SHA-256;
 - Pyodide's standard library (`python_stdlib.zip`) is trimmed to the modules the page's
   Python and Pyodide's own start-up can import (`export.stdlib`), about half of it, and the
   modules a start imports are compiled to bytecode by Pyodide's own Python under Node
@@ -54,7 +55,9 @@ PY_DIR = ROOT / "py"  # the page's Python: py/pyproject.toml and the package py/
 PAGE_PACKAGE = "digits"
 LOCK_NAME = "pyodide-lock.json"
 STDLIB_NAME = "python_stdlib.zip"
-# Compiles the modules a start imports to bytecode, in Pyodide's own Python (under Node).
+# Compile the page's modules and the library's modules a start imports to bytecode, in
+# Pyodide's own Python (under Node).
+COMPILE_WHEEL = WEB_DIR / "compile-wheel.mjs"
 COMPILE_STDLIB = WEB_DIR / "compile-stdlib.mjs"
 # 1980-01-01, the earliest time a zip file holds: every build of the same sources is the same
 # wheel, byte for byte (and so has the same SHA-256, which keys the page's Python snapshot).
@@ -110,7 +113,7 @@ def export_fingerprint() -> str:
     """Changes when the code that writes the page's Python (its wheel, lock file and trimmed
     standard library) does: a runtime written by other code is written again."""
     digest = hashlib.sha256()
-    for module in (Path(__file__), Path(stdlib.__file__), COMPILE_STDLIB):
+    for module in (Path(__file__), Path(stdlib.__file__), COMPILE_WHEEL, COMPILE_STDLIB):
         digest.update(hashlib.sha256(module.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -190,20 +193,26 @@ def lock_with_wheel(lock: dict, wheel: Path, pyodide_version: str) -> dict:
 
 
 def write_page_python(pyodide_dir: Path, py_dir: Path = PY_DIR) -> Path:
-    """Build the page's wheel from `py_dir` into `pyodide_dir`, write the lock file that
-    lists it and the standard library trimmed to what it and Pyodide import there (replacing
-    any earlier wheel); return the wheel's path."""
+    """Build the page's wheel from `py_dir` into `pyodide_dir` (its modules compiled beside
+    their sources), write the lock file that lists it and the standard library trimmed to
+    what it and Pyodide import there, the modules a start imports compiled (replacing any
+    earlier wheel); return the wheel's path."""
     lock = json.loads((NODE_MODULES / "pyodide" / LOCK_NAME).read_text())
+    runtime = str(NODE_MODULES / "pyodide")
     with tempfile.TemporaryDirectory() as scratch:
-        built = build_wheel(Path(scratch), py_dir)
-        text = json.dumps(lock_with_wheel(lock, built, installed_version("pyodide")))
-        trimmed = Path(scratch) / STDLIB_NAME
+        page = Path(scratch) / "page"  # what the page is served: wheel, lock, library
+        page.mkdir()
+        trimmed = page / STDLIB_NAME
         stdlib.trimmed_stdlib(
             NODE_MODULES / "pyodide" / STDLIB_NAME, trimmed, stdlib.page_imports(py_dir)
         )
-        (Path(scratch) / LOCK_NAME).write_text(text)
-        compiled = Path(scratch) / f"compiled-{STDLIB_NAME}"
-        run(["node", str(COMPILE_STDLIB), str(NODE_MODULES / "pyodide"), scratch, str(compiled)])
+        source_wheel = build_wheel(Path(scratch), py_dir)
+        built = page / source_wheel.name
+        run(["node", str(COMPILE_WHEEL), runtime, str(trimmed), str(source_wheel), str(built)])
+        text = json.dumps(lock_with_wheel(lock, built, installed_version("pyodide")))
+        (page / LOCK_NAME).write_text(text)
+        compiled = Path(scratch) / STDLIB_NAME
+        run(["node", str(COMPILE_STDLIB), runtime, str(page), str(compiled)])
         wheel = pyodide_dir / built.name
         # Each file swapped in whole (a dot-name is never served meanwhile), the wheel first:
         # the lock never names a wheel that is not there yet.

@@ -248,6 +248,50 @@ def test_the_lock_file_lists_the_wheel_by_name_with_its_sha256(
     assert entry["depends"] == []  # pure standard library: Pyodide loads nothing else for it
 
 
+def test_the_shipped_wheel_is_the_built_one_with_checked_bytecode_beside_each_module(
+    tmp_path: Path, web_runtime: Path
+) -> None:
+    """The served wheel is pip's wheel of `py/` with, beside each module, bytecode that Python
+    checks against its source's hash before using it (PEP 552's checked-hash: a changed source
+    is compiled afresh, which tests/test_stdlib.py's changed releases rely on), every entry
+    listed in RECORD with its SHA-256 and size, entries stored (Brotli packs them across
+    files), and compiling the built wheel again gives the served bytes."""
+    import base64
+    import subprocess
+
+    shipped = runtime.DEFAULT_VENDOR_DIR / "pyodide" / WHEEL
+    built = runtime.build_wheel(tmp_path / "built")
+    again = tmp_path / WHEEL
+    stdlib_zip = runtime.DEFAULT_VENDOR_DIR / "pyodide" / runtime.STDLIB_NAME
+    command = [str(runtime.NODE_MODULES / "pyodide"), str(stdlib_zip), str(built), str(again)]
+    subprocess.run(["node", str(runtime.COMPILE_WHEEL), *command], check=True)
+    assert again.read_bytes() == shipped.read_bytes()
+
+    with zipfile.ZipFile(built) as source, zipfile.ZipFile(shipped) as wheel:
+        names = wheel.namelist()
+        modules = [name for name in source.namelist() if name.endswith(".py")]
+        compiled = [name for name in names if name.endswith(".pyc")]
+        assert len(compiled) == len(modules) > 10
+        for module in modules:
+            folder, name = module.rsplit("/", 1)
+            assert f"{folder}/__pycache__/{name[:-3]}.cpython-314.pyc" in compiled, module
+        for name in source.namelist():
+            if not name.endswith("RECORD"):
+                assert wheel.read(name) == source.read(name), name
+        assert {wheel.read(name)[4:8] for name in compiled} == {(0b11).to_bytes(4, "little")}
+        assert {info.compress_type for info in wheel.infolist()} == {zipfile.ZIP_STORED}
+        record = wheel.read(next(name for name in names if name.endswith(".dist-info/RECORD")))
+        rows = [row.split(",") for row in record.decode().splitlines()]
+        assert sorted(row[0] for row in rows) == sorted(names)
+        for name, digest, size in rows:
+            if name.endswith("RECORD"):
+                assert (digest, size) == ("", "")
+                continue
+            data = wheel.read(name)
+            expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            assert (digest, size) == (f"sha256={expected.decode()}", str(len(data))), name
+
+
 def test_importing_the_recognizer_imports_every_module_of_the_page_python() -> None:
     """The page restores Python from a snapshot taken once digits.recognizer is imported, and
     then does not load the wheel again (site/js/worker.js): a module of py/digits that is not
