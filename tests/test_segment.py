@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from itertools import pairwise
+from itertools import pairwise, product
 
 import numpy as np
 import pytest
@@ -373,14 +373,78 @@ def test_touching_digits_are_cut_and_the_model_chooses_the_right_cut() -> None:
 
 
 def test_every_touching_pair_of_a_number_is_cut_the_right_way() -> None:
-    """Four pairs of touching digits in one number: each pair's ways are all combined, and
-    the model's choice is the whole number."""
+    """Four pairs of touching digits in one number: more combinations of their ways than
+    a list of readings holds (MAX_READINGS), and the model's choice among all of them, made
+    group by group, is the whole number, in one model call."""
     shapes = ["2", "3", "5", "6", "2", "8", "9", "3"]
     number = Number(shapes, gap=[0.0, 2 * GAP] * 4)
-    candidates = segment.readings(number.rgba(), number.width, number.height)
-    assert len(candidates) <= segment.MAX_READINGS
-    best = segment.best_reading(candidates, fake_model(number, labels(shapes), []))
+    ways = segment.number_ways(number.rgba(), number.width, number.height)
+    assert len(ways) == 4
+    assert segment.reading_count(ways) > segment.MAX_READINGS
+    calls: list[int] = []
+    best = segment.best_way(ways, fake_model(number, labels(shapes), calls), width_prior=True)
     assert best.digits == labels(shapes)
+    assert len(calls) == 1
+
+
+def slanted_bar(canvas: np.ndarray, left: int, top: int, height: int, lean: float) -> None:
+    """A thick italic 1 (a bar leaning right by `lean` px per row), as ink in an alpha plane."""
+    for row in range(height):
+        start = left + round((height - row) * lean)
+        canvas[top + row, start : start + 6] = 255
+
+
+def test_an_image_s_leaning_digits_are_cut_along_a_seam_between_them() -> None:
+    """Two italic 1s side by side lean over each other's columns: every column of the
+    group's middle crosses a stroke, so every straight cut takes a piece of one 1 into the
+    other's crop. A seam leaning with them crosses no ink: one way holds each 1 exactly."""
+    width, height = 120, 100
+    alpha = np.zeros((height, width), np.uint8)
+    first, second = alpha.copy(), alpha.copy()
+    slanted_bar(first, 10, 20, 60, 0.66)
+    slanted_bar(second, 32, 20, 60, 0.66)
+    alpha = first | second
+    rgba = np.zeros((height, width, 4), np.uint8)
+    rgba[..., 3] = alpha
+    ways = segment.number_ways(rgba.tobytes(), width, height)
+    assert len(ways) == 1  # one group: their extents overlap by half
+    (group,) = ways
+    columns = np.flatnonzero(alpha.any(axis=0))
+    left, right = columns[0], columns[-1] + 1
+    middle = alpha[:, left + (right - left) // 4 : right - (right - left) // 4]
+    assert middle.any(axis=0).all()  # no straight cut there misses both strokes
+    own = [int((bar > 0).sum()) for bar in (first, second)]
+    assert any([len(c.ink) - c.ink.count(0) for c in way] == own for way in group)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_best_way_is_the_best_of_every_combination_of_the_groups_ways(seed: int) -> None:
+    """best_way chooses group by group; that must be the reading best_reading would choose
+    from every combination of the groups' ways listed out, digit count limit included."""
+    rng = np.random.default_rng(seed)
+    groups = int(rng.integers(1, 5))
+    crops: list[Crop] = []
+
+    def new_crop() -> Crop:
+        crops.append(crop_of((len(crops), 0, len(crops) + 1, 1)))
+        return crops[-1]
+
+    ways = [
+        [[new_crop() for _ in range(int(rng.integers(1, 5)))] for _ in range(rng.integers(1, 4))]
+        for _ in range(groups)
+    ]
+    sure = {crop.box: (str(rng.integers(10)), float(rng.uniform(0.15, 1.0))) for crop in crops}
+    every = [[digit for way in combination for digit in way] for combination in product(*ways)]
+    allowed = [reading for reading in every if len(reading) <= MAX_DIGITS]
+    if not allowed:
+        with pytest.raises(TooManyDigits):
+            segment.best_way(ways, scorer(sure))
+        return
+    by_groups = segment.best_way(ways, scorer(sure))
+    listed = segment.best_reading(allowed, scorer(sure))
+    assert by_groups.digits == listed.digits
+    assert by_groups.score == pytest.approx(listed.score)
+    assert [crop.box for crop in by_groups.crops] == [crop.box for crop in listed.crops]
 
 
 def test_the_pad_s_strokes_separate_touching_digits_without_cuts() -> None:

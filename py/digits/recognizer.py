@@ -311,9 +311,9 @@ def recognize_number(
     try:
         data = _as_bytes(rgba)
         if strokes is None:
-            candidates = segment.readings(data, width, height)
+            ways = segment.number_ways(data, width, height)
         else:
-            candidates = segment.stroke_readings(_strokes(strokes), data, width, height)
+            ways = segment.stroke_ways(_strokes(strokes), data, width, height)
     except preprocess.NothingToRecognize:
         return {
             "status": "empty",
@@ -325,7 +325,7 @@ def recognize_number(
         reason = next(name for kind, name in REFUSALS if isinstance(refusal, kind))
         return refused(reason, str(refusal))
     segmented = time.perf_counter()
-    reading = segment.best_reading(candidates, score, width_prior=strokes is None)
+    reading = segment.best_way(ways, score, width_prior=strokes is None)
     inferred = time.perf_counter()
     probabilities = reading.probabilities
     tops = [max(p) for p in probabilities]
@@ -371,7 +371,7 @@ def recognize_number(
             "segment_ms": (segmented - started) * 1000,
             "inference_ms": (inferred - segmented) * 1000,
             "personal_ms": (adjusted_at - inferred) * 1000,
-            "readings": len(candidates),
+            "readings": segment.reading_count(ways),
             "crops": sum(calls),
             "model_calls": len(calls),
         },
