@@ -473,6 +473,55 @@ def test_overlapping_digits_drawn_in_separate_strokes_are_told_apart_by_the_mode
         assert all(abs(a - b) <= 2 for a, b in zip(crop.box, box, strict=True))
 
 
+def whole_or_sides(digits: str, whole_reads: str):
+    """A score function for one group: its widest crop (the group read whole) is
+    `whole_reads` at 0.9; any other crop is the left or right digit of `digits` (by its
+    centre) at 0.97 each: the two sides together are more probable than the whole, but
+    not by the extra-digit penalty's e^0.7."""
+
+    def score(crops: list[Crop]) -> list[list[float]]:
+        widest = max(crops, key=lambda crop: crop.box[2] - crop.box[0])
+        middle = (widest.box[0] + widest.box[2]) / 2
+        out = []
+        for crop in crops:
+            if crop is widest:
+                digit, p = whole_reads, 0.9
+            else:
+                digit = digits[0] if (crop.box[0] + crop.box[2]) / 2 < middle else digits[-1]
+                p = 0.97
+            out.append([p if label == digit else (1 - p) / 9 for label in LABELS])
+        return out
+
+    return score
+
+
+def test_two_digits_written_into_each_other_are_split_between_their_strokes() -> None:
+    """A 2 and a 3 overlapping by most of their width: one group, not wide enough to be cut
+    or taken for two digits side by side. Each side of the split between their strokes holds
+    a stroke of a digit's size and shape, so that split pays no extra-digit penalty and the
+    two digits win over the whole read as one 8."""
+    number = Number(["2", "3"], gap=-24.0)
+    rgba = number.rgba()
+    (group,) = segment.stroke_ways(number.strokes, rgba, number.width, number.height)
+    assert [len(way) for way in group] == [1, 2]
+    assert isinstance(group[1], segment.TwoDigits)
+    best = segment.best_way([group], whole_or_sides("23", "8"))
+    assert best.digits == "23"
+    plain = [list(way) for way in group]  # the same split paying for its extra digit
+    assert segment.best_way([plain], whole_or_sides("23", "8")).digits == "8"
+
+
+def test_a_4_in_two_strokes_is_not_split_for_free() -> None:
+    """A 4's upright is a line, not a digit's shape: the split between a 4's strokes pays
+    the extra-digit penalty, and the 4 read whole wins over a 1 and a 1."""
+    number = Number(["4"])
+    rgba = number.rgba()
+    (group,) = segment.stroke_ways(number.strokes, rgba, number.width, number.height)
+    assert [len(way) for way in group] == [1, 2]  # whole, and split between its strokes
+    assert not isinstance(group[1], segment.TwoDigits)
+    assert segment.best_way([group], whole_or_sides("11", "4")).digits == "4"
+
+
 def test_a_number_written_in_one_stroke_is_cut() -> None:
     """Cursive: two digits joined in one stroke are one group, cut like touching pixels."""
     number = touching()

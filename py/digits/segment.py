@@ -108,6 +108,16 @@ TALL_STROKE = 0.5
 # that overlap (a 0 and a 3 written into each other), never read as one: the model reads
 # such a pair as one 8 with confidence (and a 1 touching a 0 as a 0: _side_by_side).
 SIDE_BY_SIDE = 1.2
+# Two digits written into each other (a 2 and a 9 whose extents overlap by most of their
+# width) group as one, and the model reads the pair as one 8 with confidence: a split between
+# the group's strokes where each side holds a stroke a digit's size and shape (at least
+# DIGIT_STROKE_HEIGHT of the tallest, and DIGIT_STROKE_ASPECT as wide as tall) pays no
+# extra-digit penalty (TwoDigits). A 4's upright, a 1 and a 5's or 7's bar are not such
+# strokes. Set on 300 numbers of the UCI pen training part: the digit gap -1.9 -> -0.8
+# points, overlapping pairs read as one 2% -> 0%; on 377 numbers whose 4s, 5s and 7s were
+# cut into two strokes (each trajectory at its longest segment) no answer changed.
+DIGIT_STROKE_HEIGHT = 0.75
+DIGIT_STROKE_ASPECT = 0.4
 
 # A digit is lines; a scribble or a filled-in area is ink that fills its box. A group at
 # least SCRIBBLE_MIN_ASPECT as wide as tall and as tall as wide (not a 1 or a line, whose
@@ -181,6 +191,11 @@ class Reading(NamedTuple):
 
 
 Ways = list[list[list[Crop]]]  # per digit group, left to right: its ways to be read
+
+
+class TwoDigits(list[Crop]):
+    """A way to read a group split between its strokes where each side holds a stroke that
+    is a digit's size and shape (``_stroke_splits``): it pays no extra-digit penalty."""
 
 
 # Grouping ------------------------------------------------------------------------------
@@ -880,13 +895,21 @@ def _stroke_splits(
     """A group of several strokes read as two digits, its strokes split left | right (by
     their centres) wherever both sides hold a tall stroke: digits that overlap (a 7's bar
     over the next digit) group by their extents like a 4's strokes do, and only the model
-    can tell them apart. A 5's or 7's bar is never a side of its own."""
+    can tell them apart. A 5's or 7's bar is never a side of its own. A split whose sides
+    each hold a digit-shaped stroke is a TwoDigits."""
     boxes = {index: stroke_box(strokes[index]) for index in group}
     tallest = max(bottom - top for _, top, _, bottom in boxes.values())
     order = sorted(group, key=lambda index: boxes[index][0] + boxes[index][2])
 
     def has_tall(side: list[int]) -> bool:
         return any(boxes[i][3] - boxes[i][1] >= TALL_STROKE * tallest for i in side)
+
+    def has_digit(side: list[int]) -> bool:
+        return any(
+            (bottom - top) >= DIGIT_STROKE_HEIGHT * tallest
+            and (right - left) >= DIGIT_STROKE_ASPECT * (bottom - top)
+            for left, top, right, bottom in (boxes[i] for i in side)
+        )
 
     plane = _Plane(ink, box[2] - box[0], box[3] - box[1], box[0], box[1])
     ways = []
@@ -897,7 +920,7 @@ def _stroke_splits(
         shared = _stroke_groups(plane, strokes, sides)
         crops = [make(*_group_plane(plane, runs)) if runs else None for runs in shared]
         if all(crops):
-            ways.append(crops)
+            ways.append(TwoDigits(crops) if all(map(has_digit, sides)) else crops)
     return ways
 
 
@@ -1010,8 +1033,8 @@ def best_way(
     ``stroke_ways``): the model (`score`: crops -> one probability list each) is called
     once, on every distinct crop of every way; a reading scores the sum of the logs of its
     digits' top probabilities, less EXTRA_DIGIT_PENALTY per digit more than the fewest the
-    groups can be read as, and, with `width_prior` (an image's readings), less each digit's
-    width penalty.
+    groups can be read as (a TwoDigits split counts one digit fewer), and, with
+    `width_prior` (an image's readings), less each digit's width penalty.
 
     The score is a sum over the groups, so the best reading is found group by group, over
     every combination of their ways however many (dynamic programming over the digit
@@ -1038,20 +1061,28 @@ def best_way(
         math.log(max(max(p), MIN_PROBABILITY)) - (_width_penalty(crop) if width_prior else 0.0)
         for p, crop in zip(answers, crops, strict=True)
     ]
-    # best[count]: the best (score, ways chosen) of the groups so far read as count digits.
-    best: dict[int, tuple[float, tuple[int, ...]]] = {0: (0.0, ())}
+    # Each way: its crops' indices, and the digits it pays the extra-digit penalty for (a
+    # split between two digit-shaped strokes, TwoDigits, pays for one fewer).
     indices_of = [
-        [[distinct[(digit.box, digit.ink)] for digit in way] for way in group_ways]
+        [
+            (
+                [distinct[(digit.box, digit.ink)] for digit in way],
+                len(way) - isinstance(way, TwoDigits),
+            )
+            for way in group_ways
+        ]
         for group_ways in ways
     ]
+    # best[count]: the best (score, ways chosen) of the groups so far read as count digits.
+    best: dict[int, tuple[float, tuple[int, ...]]] = {0: (0.0, ())}
     for group_indices in indices_of:
         following: dict[int, tuple[float, tuple[int, ...]]] = {}
         for count, (total, chosen) in best.items():
-            for position, indices in enumerate(group_indices):
+            for position, (indices, paid) in enumerate(group_indices):
                 digits = count + len(indices)
                 if digits > MAX_DIGITS:
                     continue
-                value = total + sum(logs[i] for i in indices) - EXTRA_DIGIT_PENALTY * len(indices)
+                value = total + sum(logs[i] for i in indices) - EXTRA_DIGIT_PENALTY * paid
                 kept = following.get(digits)
                 if (
                     kept is None
@@ -1062,7 +1093,7 @@ def best_way(
         best = following
     if not best:
         raise TooManyDigits(f"More than {MAX_DIGITS} digits: write at most {MAX_DIGITS}.")
-    fewest = sum(min(map(len, group_indices)) for group_indices in indices_of)
+    fewest = sum(min(paid for _, paid in group_indices) for group_indices in indices_of)
     value, chosen = max(best.values(), key=lambda entry: (entry[0], [-i for i in entry[1]]))
     reading = [
         digit
