@@ -542,9 +542,8 @@ def _windows(width: int, pieces: int) -> list[tuple[int, int]]:
 
 
 def _cuts(projection: list[int], pieces: int) -> list[list[int]]:
-    """Ways to cut a group into `pieces`: each cut at the emptiest column within the middle
-    part around its share of the width ((i +- 1/2) / pieces of it: for two pieces, the middle
-    half); into two, the ALTERNATIVE_CUTS emptiest there."""
+    """Ways to cut a group into `pieces`: each cut at the emptiest column of its window
+    (``_windows``); into two, the ALTERNATIVE_CUTS emptiest there."""
     width = len(projection)
     windows = _windows(width, pieces)
     if pieces == 2:
