@@ -417,6 +417,14 @@ def test_an_image_s_leaning_digits_are_cut_along_a_seam_between_them() -> None:
     assert any([len(c.ink) - c.ink.count(0) for c in way] == own for way in group)
 
 
+def test_the_reading_count_stays_an_exact_javascript_number() -> None:
+    """The count goes to the page with the timings: exact while small, never past 2^53 - 1
+    (a BigInt there), though twelve groups of thirty ways make 30^12."""
+    way = [crop_of((0, 0, 1, 1))]
+    assert segment.reading_count([[way] * 3, [way] * 4]) == 12
+    assert segment.reading_count([[way] * 30] * 12) == 2**53 - 1
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_the_best_way_is_the_best_of_every_combination_of_the_groups_ways(seed: int) -> None:
     """best_way chooses group by group; that must be the reading best_reading would choose

@@ -718,9 +718,15 @@ def _check_fewest(ways: Ways) -> None:
         raise TooManyDigits(f"More than {MAX_DIGITS} digits: write at most {MAX_DIGITS}.")
 
 
+# JavaScript's largest exact integer: a count beyond it would reach the page as a BigInt.
+_MOST_COUNTED = 2**53 - 1
+
+
 def reading_count(ways: Ways) -> int:
-    """How many readings the groups' ways make (every combination)."""
-    return math.prod(map(len, ways))
+    """How many readings the groups' ways make (every combination), at most 2^53 - 1: twelve
+    groups of a few dozen ways each make more, and the count travels to the page's
+    JavaScript with the timings."""
+    return min(math.prod(map(len, ways)), _MOST_COUNTED)
 
 
 def _check_count(groups: Sequence[object]) -> None:
