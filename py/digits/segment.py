@@ -164,6 +164,9 @@ class NotANumber(ValueError):
 class TooManyDigits(NotANumber):
     """More digits than MAX_DIGITS."""
 
+    def __init__(self) -> None:
+        super().__init__(f"More than {MAX_DIGITS} digits: write at most {MAX_DIGITS}.")
+
 
 class LongLine(NotANumber):
     """A line drawn across (far wider than tall), not digits."""
@@ -708,14 +711,14 @@ def _combined(ways: list[list[list[Crop]]]) -> list[list[Crop]]:
     ]
     short_enough = [reading for reading in readings if len(reading) <= MAX_DIGITS]
     if not short_enough:
-        raise TooManyDigits(f"More than {MAX_DIGITS} digits: write at most {MAX_DIGITS}.")
+        raise TooManyDigits
     return short_enough
 
 
 def _check_fewest(ways: Ways) -> None:
     """TooManyDigits when even the fewest digits each group can be read as are too many."""
     if sum(min(map(len, group_ways)) for group_ways in ways) > MAX_DIGITS:
-        raise TooManyDigits(f"More than {MAX_DIGITS} digits: write at most {MAX_DIGITS}.")
+        raise TooManyDigits
 
 
 # JavaScript's largest exact integer: a count beyond it would reach the page as a BigInt.
@@ -732,7 +735,7 @@ def reading_count(ways: Ways) -> int:
 def _check_count(groups: Sequence[object]) -> None:
     """TooManyDigits when there are more groups than MAX_DIGITS (before any cut)."""
     if len(groups) > MAX_DIGITS:
-        raise TooManyDigits(f"More than {MAX_DIGITS} digits: write at most {MAX_DIGITS}.")
+        raise TooManyDigits
 
 
 def readings(rgba: bytes | bytearray | memoryview, width: int, height: int) -> list[list[Crop]]:
@@ -1097,7 +1100,7 @@ def best_way(
                     following[digits] = (value, (*chosen, position))
         best = following
     if not best:
-        raise TooManyDigits(f"More than {MAX_DIGITS} digits: write at most {MAX_DIGITS}.")
+        raise TooManyDigits
     fewest = sum(min(paid for _, paid in group_indices) for group_indices in indices_of)
     value, chosen = max(best.values(), key=lambda entry: (entry[0], [-i for i in entry[1]]))
     reading = [
@@ -1105,7 +1108,11 @@ def best_way(
         for group_ways, position in zip(ways, chosen, strict=True)
         for digit in group_ways[position]
     ]
-    indices = [distinct[(digit.box, digit.ink)] for digit in reading]
+    indices = [
+        index
+        for group_indices, position in zip(indices_of, chosen, strict=True)
+        for index in group_indices[position][0]
+    ]
     probabilities = [answers[i] for i in indices]
     digits = "".join(LABELS[max(range(len(p)), key=p.__getitem__)] for p in probabilities)
     return Reading(digits, reading, probabilities, value + EXTRA_DIGIT_PENALTY * fewest)
