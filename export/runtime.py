@@ -15,7 +15,9 @@ Versions are pinned in `export/web/package.json` and locked in `export/web/packa
 - Pyodide's standard library (`python_stdlib.zip`) is trimmed to the modules the page's
   Python and Pyodide's own start-up can import (`export.stdlib`), about half of it, and the
   modules a start imports are compiled to bytecode by Pyodide's own Python under Node
-  (`export/web/compile-stdlib.mjs`): compiling them from source was most of a cold start;
+  (`export/web/compile-stdlib.mjs`): compiling them from source was most of a cold start.
+  The modules a start does not import go apart, as source, into `python_stdlib_rest.zip`,
+  which the page downloads only if one of them is ever imported (`py/digits/library.py`);
 - the TF.js parts the page uses (`export/web/tf-entry.mjs`: core, converter, wasm and cpu
   backends) are bundled by esbuild into one ES module, `site/vendor/tfjs/tf.mjs`, beside the
   wasm backend's `.wasm` files.
@@ -43,6 +45,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from digits import library
+
 from export import stdlib
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +59,7 @@ PY_DIR = ROOT / "py"  # the page's Python: py/pyproject.toml and the package py/
 PAGE_PACKAGE = "digits"
 LOCK_NAME = "pyodide-lock.json"
 STDLIB_NAME = "python_stdlib.zip"
+STDLIB_REST_NAME = library.REST_NAME
 # Compile the page's modules and the library's modules a start imports to bytecode, in
 # Pyodide's own Python (under Node).
 COMPILE_WHEEL = WEB_DIR / "compile-wheel.mjs"
@@ -195,8 +200,8 @@ def lock_with_wheel(lock: dict, wheel: Path, pyodide_version: str) -> dict:
 def write_page_python(pyodide_dir: Path, py_dir: Path = PY_DIR) -> Path:
     """Build the page's wheel from `py_dir` into `pyodide_dir` (its modules compiled beside
     their sources), write the lock file that lists it and the standard library trimmed to
-    what it and Pyodide import there, the modules a start imports compiled (replacing any
-    earlier wheel); return the wheel's path."""
+    what it and Pyodide import there, the modules a start imports compiled and the rest in a
+    zip of their own (replacing any earlier wheel); return the wheel's path."""
     lock = json.loads((NODE_MODULES / "pyodide" / LOCK_NAME).read_text())
     runtime = str(NODE_MODULES / "pyodide")
     with tempfile.TemporaryDirectory() as scratch:
@@ -212,11 +217,13 @@ def write_page_python(pyodide_dir: Path, py_dir: Path = PY_DIR) -> Path:
         text = json.dumps(lock_with_wheel(lock, built, installed_version("pyodide")))
         (page / LOCK_NAME).write_text(text)
         compiled = Path(scratch) / STDLIB_NAME
-        run(["node", str(COMPILE_STDLIB), runtime, str(page), str(compiled)])
+        rest = Path(scratch) / STDLIB_REST_NAME
+        run(["node", str(COMPILE_STDLIB), runtime, str(page), str(compiled), str(rest)])
         wheel = pyodide_dir / built.name
         # Each file swapped in whole (a dot-name is never served meanwhile), the wheel first:
         # the lock never names a wheel that is not there yet.
         for target, data in (
+            (pyodide_dir / STDLIB_REST_NAME, rest.read_bytes()),
             (pyodide_dir / STDLIB_NAME, compiled.read_bytes()),
             (wheel, built.read_bytes()),
             (pyodide_dir / LOCK_NAME, text.encode()),
@@ -253,7 +260,10 @@ def prepare(vendor_dir: Path, *, force: bool = False) -> None:
         _write_versions(
             vendor_dir, {**versions, "python": python[:16], "export": export_fingerprint()[:16]}
         )
-        print(f"wrote {wheel}: {wheel.stat().st_size} bytes, its {LOCK_NAME} and {STDLIB_NAME}")
+        print(
+            f"wrote {wheel}: {wheel.stat().st_size} bytes, its {LOCK_NAME}, {STDLIB_NAME} "
+            f"and {STDLIB_REST_NAME}"
+        )
         return
     if force or not npm_current:
         run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"])

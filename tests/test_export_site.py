@@ -16,7 +16,7 @@ from pathlib import Path
 import brotli
 import pytest
 
-from export import runtime
+from export import runtime, stdlib
 from export import site as site_export
 
 WHEEL = "digits-0.1.0-py3-none-any.whl"
@@ -262,7 +262,9 @@ def test_the_shipped_wheel_is_the_built_one_with_checked_bytecode_beside_each_mo
     shipped = runtime.DEFAULT_VENDOR_DIR / "pyodide" / WHEEL
     built = runtime.build_wheel(tmp_path / "built")
     again = tmp_path / WHEEL
-    stdlib_zip = runtime.DEFAULT_VENDOR_DIR / "pyodide" / runtime.STDLIB_NAME
+    stdlib_zip = tmp_path / runtime.STDLIB_NAME  # the library trimmed, as the export has it
+    original = runtime.NODE_MODULES / "pyodide" / runtime.STDLIB_NAME
+    stdlib.trimmed_stdlib(original, stdlib_zip, stdlib.page_imports(runtime.PY_DIR))
     command = [str(runtime.NODE_MODULES / "pyodide"), str(stdlib_zip), str(built), str(again)]
     subprocess.run(["node", str(runtime.COMPILE_WHEEL), *command], check=True)
     assert again.read_bytes() == shipped.read_bytes()
@@ -292,11 +294,11 @@ def test_the_shipped_wheel_is_the_built_one_with_checked_bytecode_beside_each_mo
             assert (digest, size) == (f"sha256={expected.decode()}", str(len(data))), name
 
 
-def test_importing_the_recognizer_imports_every_module_of_the_page_python() -> None:
-    """The page restores Python from a snapshot taken once digits.recognizer is imported, and
-    then does not load the wheel again (site/js/worker.js): a module of py/digits that is not
-    imported by then (imported later, inside a function) would not be found on such a visit.
-    """
+def test_the_modules_the_worker_imports_import_every_module_of_the_page_python() -> None:
+    """The page restores Python from a snapshot taken once digits.library and
+    digits.recognizer are imported, and then does not load the wheel again
+    (site/js/worker.js): a module of py/digits that is not imported by then (imported later,
+    inside a function) would not be found on such a visit."""
     import subprocess
     import sys
 
@@ -310,7 +312,7 @@ def test_importing_the_recognizer_imports_every_module_of_the_page_python() -> N
         [
             sys.executable,
             "-c",
-            "import sys, digits.recognizer; "
+            "import sys, digits.library, digits.recognizer; "
             "print(*sorted(m for m in sys.modules if m.split('.')[0] == 'digits'))",
         ],
         env={**os.environ, "PYTHONPATH": str(runtime.PY_DIR)},

@@ -41,6 +41,9 @@ def precached_without_a_visit() -> set[str]:
         # TF.js's wasm backend in each variant: which one loads depends on the browser (SIMD)
         # and the host (cross-origin isolation for threads); offline, it must be there.
         *(f"vendor/tfjs/{name}" for name in runtime.TFJS_WASM_FILES),
+        # The modules of Python's library a start does not import: downloaded only if one of
+        # them is imported (py/digits/library.py), which no visit does; offline, it is there.
+        f"vendor/pyodide/{runtime.STDLIB_REST_NAME}",
     }
 
 

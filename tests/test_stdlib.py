@@ -12,21 +12,33 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import io
 import subprocess
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from digits import library
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext
 
 from export import runtime, stdlib
-from harness.page import wait_started
-from harness.recognizer import recognize_images, start_recognizer, stop_recognizer
+from harness.page import wait_ready, wait_started
+from harness.recognizer import (
+    personalize,
+    recognize_images,
+    recognize_numbers,
+    start_recognizer,
+    stop_recognizer,
+)
 from tests.page_python import PYODIDE_DIR, serve_release
+from tests.photos import coverage, on_paper
 
 ORIGINAL = runtime.NODE_MODULES / "pyodide" / runtime.STDLIB_NAME
 SERVED = PYODIDE_DIR / runtime.STDLIB_NAME
+SERVED_REST = PYODIDE_DIR / runtime.STDLIB_REST_NAME
 RECOGNIZER = "digits/recognizer.py"
 
 
@@ -38,6 +50,11 @@ def names(archive: Path) -> list[str]:
 def modules(archive: Path) -> set[str]:
     with zipfile.ZipFile(archive) as opened:
         return set(stdlib.module_entries(opened))
+
+
+def served_modules() -> set[str]:
+    """The modules of the library the page is served: a start's, and the rest."""
+    return modules(SERVED) | modules(SERVED_REST)
 
 
 def test_the_line_scan_finds_every_import_the_syntax_tree_holds() -> None:
@@ -72,7 +89,7 @@ def test_the_served_library_is_the_trimmed_one_and_holds_the_original_programs(
     for byte), and a good deal less than Pyodide's whole library."""
     trimmed = tmp_path / runtime.STDLIB_NAME
     kept = stdlib.trimmed_stdlib(ORIGINAL, trimmed, stdlib.page_imports(runtime.PY_DIR))
-    assert modules(SERVED) == modules(trimmed) == kept
+    assert served_modules() == modules(trimmed) == kept
     stripped = 0
     with zipfile.ZipFile(trimmed) as served, zipfile.ZipFile(ORIGINAL) as original:
         for info in served.infolist():
@@ -96,31 +113,40 @@ def test_the_served_library_is_the_trimmed_one_and_holds_the_original_programs(
 def test_the_modules_a_start_imports_are_served_compiled_from_the_trimmed_sources(
     tmp_path: Path, web_runtime: Path
 ) -> None:
-    """The served library is the trimmed one with the modules the page's start imports as
-    bytecode (but those frozen into the interpreter, which never read the zip), compiled by
-    Pyodide's own Python from those sources: compiling the trimmed library again (the
-    export's own command, in a folder of its own) gives the served file byte for byte. Every
-    other entry is the trimmed source: the modules the page can reach but a start does not
-    import stay source."""
+    """The served library is the trimmed one in two zips. The first holds the modules the
+    page's start imports as bytecode (but those frozen into the interpreter, which never read
+    the zip, as source), compiled by Pyodide's own Python from those sources, and the list of
+    the rest; the rest, the modules the page can reach but a start does not import, are the
+    trimmed sources in a zip of their own. Compiling the trimmed library again (the export's
+    own command, in a folder of its own) gives both served files byte for byte."""
     trimmed = tmp_path / runtime.STDLIB_NAME
     stdlib.trimmed_stdlib(ORIGINAL, trimmed, stdlib.page_imports(runtime.PY_DIR))
     for name in (runtime.LOCK_NAME, *(path.name for path in PYODIDE_DIR.glob("*.whl"))):
         (tmp_path / name).write_bytes((PYODIDE_DIR / name).read_bytes())
-    again = tmp_path / "compiled.zip"
-    command = [str(runtime.NODE_MODULES / "pyodide"), str(tmp_path), str(again)]
+    again, again_rest = tmp_path / "compiled.zip", tmp_path / "rest.zip"
+    command = [str(runtime.NODE_MODULES / "pyodide"), str(tmp_path), str(again), str(again_rest)]
     subprocess.run(["node", str(runtime.COMPILE_STDLIB), *command], check=True)
     assert again.read_bytes() == SERVED.read_bytes()
+    assert again_rest.read_bytes() == SERVED_REST.read_bytes()
 
-    with zipfile.ZipFile(SERVED) as served, zipfile.ZipFile(trimmed) as source:
+    with (
+        zipfile.ZipFile(SERVED) as served,
+        zipfile.ZipFile(SERVED_REST) as rest,
+        zipfile.ZipFile(trimmed) as source,
+    ):
         sources = set(source.namelist())
-        compiled = [name for name in served.namelist() if name.endswith(".pyc")]
-        assert {
-            name.removesuffix("c") if name.endswith(".pyc") else name for name in served.namelist()
-        } == sources
-        for name in served.namelist():
-            if not name.endswith(".pyc"):
-                assert served.read(name) == source.read(name), name
+        rest_names = set(rest.namelist())
+        first = set(served.namelist()) - {library.REST_LIST}
+        compiled = [name for name in first if name.endswith(".pyc")]
+        assert {name.removesuffix("c") for name in first} | rest_names == sources
+        assert {name.removesuffix("c") for name in first}.isdisjoint(rest_names)
+        for name in first - set(compiled):
+            assert served.read(name) == source.read(name), name
+        for name in rest_names:
+            assert name.endswith(".py") and rest.read(name) == source.read(name), name
         headers = {served.read(name)[:16] for name in compiled}
+        listed = served.read(library.REST_LIST).decode().split()
+    assert sorted(listed) == listed == sorted(modules(SERVED_REST))
     assert len(headers) == 1  # one Python's magic number, then no timestamp or hash
     assert next(iter(headers))[4:] == bytes(12)
     for started in (
@@ -130,11 +156,11 @@ def test_the_modules_a_start_imports_are_served_compiled_from_the_trimmed_source
         "zipfile/__init__.pyc",
     ):
         assert started in compiled, started
-    for later in ("argparse.py", "pprint.py"):  # reachable, not imported by a start
-        assert later in sources and later + "c" not in compiled, later
+    for later in ("argparse.py", "pprint.py", "pydoc.py"):  # reachable, not imported by a start
+        assert later in rest_names and later not in first, later
     for frozen in ("os.py", "site.py", "codecs.py"):  # in the interpreter: never read here
-        assert frozen in sources and frozen + "c" not in compiled, frozen
-    assert 100 < len(compiled) < 0.7 * len(modules(SERVED))
+        assert frozen in first and frozen + "c" not in compiled, frozen
+    assert 100 < len(compiled) < 0.7 * len(served_modules())
 
 
 TRICKY = b'''# -*- coding: utf-8 -*-
@@ -257,27 +283,42 @@ def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
     context.close()
 
 
+def downloads_of(context: BrowserContext, name: str) -> list[str]:
+    """A list that fills with the URL of each finished request of `context` (its pages and
+    workers) for the file `name`."""
+    urls: list[str] = []
+    context.on(
+        "requestfinished",
+        lambda request: (
+            urlsplit(request.url).path.endswith(f"/{name}") and urls.append(request.url)
+        ),
+    )
+    return urls
+
+
+def sha256_at(context: BrowserContext, url: str) -> str:
+    return hashlib.sha256(context.request.get(url).body()).hexdigest()
+
+
 @pytest.mark.browser
 def test_every_module_the_page_can_reach_imports_in_the_page(context: BrowserContext) -> None:
-    served = modules(SERVED)
+    """The probe imports every module of both zips: the rest is downloaded, once by each
+    worker (the page's, then the second one below), and its modules import from it."""
+    served = served_modules()
     trimmed_away = modules(ORIGINAL) - served
     assert trimmed_away
     source = (runtime.PY_DIR / RECOGNIZER).read_text()
     probe = PROBE.format(served=sorted(served), trimmed_away=sorted(trimmed_away))
     serve_release(context, RECOGNIZER, source + probe)
-    fetched = {}
-    context.on(
-        "response",
-        lambda response: (
-            response.url.endswith(runtime.STDLIB_NAME)
-            and fetched.setdefault("sha256", hashlib.sha256(response.body()).hexdigest())
-        ),
-    )
+    first = downloads_of(context, runtime.STDLIB_NAME)
+    rest = downloads_of(context, runtime.STDLIB_REST_NAME)
     page = context.new_page()
     page.goto("/")
     status = wait_started(page)
     assert status == "ready", page.get_by_test_id("status").inner_text()
-    assert fetched["sha256"] == hashlib.sha256(SERVED.read_bytes()).hexdigest()
+    assert len(first) == len(rest) == 1
+    assert sha256_at(context, first[0]) == hashlib.sha256(SERVED.read_bytes()).hexdigest()
+    assert sha256_at(context, rest[0]) == hashlib.sha256(SERVED_REST.read_bytes()).hexdigest()
 
     start_recognizer(page)  # a worker of its own, on the same release
     failed, fine = recognize_images(page, [(bytes(12), 3, 1), (bytes(16), 2, 2)])
@@ -289,3 +330,36 @@ def test_every_module_the_page_can_reach_imports_in_the_page(context: BrowserCon
     assert 'digits/recognizer.py", line' in error
     assert "in _fail_deep_in_the_page_code" in error
     assert error.strip().endswith("ValueError: a probe failure at width 3")
+    assert len(rest) == 2
+
+
+@pytest.mark.browser
+def test_a_visit_never_downloads_the_rest_of_the_library(context: BrowserContext) -> None:
+    """What a visit runs (a start and its snapshot, a photographed digit, a number, an empty
+    canvas, an error raised in the page's Python, an example of the person's handwriting
+    learned) needs only the first zip: the rest is left unfetched."""
+    first = downloads_of(context, runtime.STDLIB_NAME)
+    rest = downloads_of(context, runtime.STDLIB_REST_NAME)
+    page = context.new_page()
+    page.goto("/")
+    wait_ready(page)
+    start_recognizer(page)
+    digit = on_paper(coverage("7", 160, 120, (40, 10, 100), pen=9), noise=4.0, seed=1)
+    two = coverage("4", 260, 120, (10, 10, 100), pen=9) + coverage("2", 260, 120, (140, 10, 100), 9)
+    number = io.BytesIO()
+    Image.frombytes("RGBA", (260, 120), on_paper(two, seed=2)).save(number, format="PNG")
+    photo, refused = recognize_images(page, [(digit, 160, 120), (bytes(16), 2, 2)])
+    # Strokes with an x and no y: a ValueError raised in the page's Python, as a traceback.
+    read, failed = recognize_numbers(
+        page, [(number.getvalue(), None), (number.getvalue(), [[1.0, 2.0, 3.0]])]
+    )
+    example = {"id": "a", "label": "7", "input": [0] * 300 + [255] * 184 + [0] * 300}
+    learned = personalize(page, {"op": "add", "examples": [example]})
+    stop_recognizer(page)
+    assert learned["ok"] and learned["result"]["examples"] == 1, learned
+    assert photo["ok"] and photo["result"]["digit"] == "7", photo
+    assert read["ok"] and read["result"]["number"] == "42", read
+    assert refused["ok"] and refused["result"]["status"] == "empty", refused
+    assert not failed["ok"] and "Traceback" in failed["error"], failed
+    assert len(first) == 2  # the page's worker and the one started above
+    assert rest == []

@@ -31,6 +31,9 @@ const LOCK_URL = `${PYODIDE_URL}pyodide-lock.json`;
 // wheel's SHA-256, checked as it downloads), and its one entry point.
 const PAGE_PACKAGE = 'digits';
 const PAGE_MODULE = 'digits.recognizer';
+// Imported first: it fetches the modules of Python's library that a start does not import
+// (python_stdlib_rest.zip, beside Pyodide's files) if one is ever imported.
+const LIBRARY_MODULE = 'digits.library';
 // Where the installed package's files are, in a Python traceback.
 const PAGE_CODE = new RegExp(`/site-packages/(${PAGE_PACKAGE}/[^"]+)$`);
 const STEPS = ['TF.js', 'the model', 'the Python runtime', "the page's Python"];
@@ -171,6 +174,9 @@ async function startPython(stepDone) {
   stepDone.starting(STEPS[3]); // all downloaded: what follows only runs code
   let module;
   try {
+    const library = pyodide.pyimport(LIBRARY_MODULE);
+    library.install(PYODIDE_URL);
+    library.destroy();
     module = pyodide.pyimport(PAGE_MODULE);
   } catch (error) {
     if (error?.name !== 'PythonError') throw error;
