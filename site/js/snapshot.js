@@ -27,19 +27,26 @@ function requestFor(key) {
 
 // The functions below are called only where SNAPSHOTS_POSSIBLE holds.
 
-/** The snapshot for `key` as bytes, or null when there is none or it cannot be read. */
-export async function readSnapshot(key) {
+/**
+ * The snapshot for `key`, or null when there is none (or Cache Storage cannot be read): as
+ * `{ bytes }`, a promise of its bytes, unpacked while they are awaited (loadPyodide takes the
+ * promise and loads Pyodide's JavaScript meanwhile). It rejects when the snapshot cannot be
+ * unpacked (a damaged one: gzip's checksum); the caller then drops it.
+ */
+export async function findSnapshot(key) {
+  let response;
   try {
     const cache = await caches.open(CACHE_NAME);
-    const response = await cache.match(requestFor(key));
-    if (!response) return null;
-    const unpacked = response.body.pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(unpacked).arrayBuffer());
+    response = await cache.match(requestFor(key));
   } catch (error) {
     console.warn('The Python snapshot could not be read; starting Python from scratch.', error);
-    await dropSnapshots();
     return null;
   }
+  if (!response) return null;
+  const unpacked = response.body.pipeThrough(new DecompressionStream('gzip'));
+  const bytes = new Response(unpacked).arrayBuffer().then((buffer) => new Uint8Array(buffer));
+  bytes.catch(() => {}); // its failure is the awaiting caller's to handle, never unhandled
+  return { bytes };
 }
 
 /** Store `bytes` as the snapshot for `key`, replacing any other. */

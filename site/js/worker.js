@@ -8,7 +8,7 @@ import { EXAMPLE_INPUT_SCALE, RECOGNIZE_MODES } from './protocol.js';
 import { sha256Hex } from './sha256.js';
 import {
   dropSnapshots,
-  readSnapshot,
+  findSnapshot,
   SNAPSHOTS_POSSIBLE,
   snapshotKey,
   writeSnapshot,
@@ -148,7 +148,7 @@ async function startPython(stepDone) {
     downloadFailed,
   ]);
   const key = SNAPSHOTS_POSSIBLE ? await snapshotKey(version, wheelSha256) : null;
-  const stored = key && (await readSnapshot(key));
+  const stored = key && (await findSnapshot(key));
   // The lock file read once, here: Pyodide takes it as it is, and finds the wheel beside it.
   const options = { lockFileContents: lock, packageBaseUrl: PYODIDE_URL };
   let pyodide = null;
@@ -156,7 +156,7 @@ async function startPython(stepDone) {
     try {
       pyodide = await loadPyodideWatched(loadPyodide, downloadFailed, {
         ...options,
-        _loadSnapshot: stored,
+        _loadSnapshot: stored.bytes, // still unpacking: Pyodide awaits it
       });
     } catch (error) {
       if (error.advice === 'connection') throw error; // a download failed: not the snapshot's fault
