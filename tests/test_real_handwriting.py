@@ -162,3 +162,21 @@ def test_a_trajectory_is_one_stroke_through_its_points_in_order() -> None:
     # y is up in the data, down on the pad: the highest point comes out on top.
     top = max(range(len(stroke)), key=lambda index: trajectory.points[index][1])
     assert stroke[top][1] == min(ys)
+
+
+BOLD_SCANS = SCANS[:60]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_photographed_bold_scan_keeps_dark_ink_dark(seed: int) -> None:
+    """Bold strokes (a thick pen, scanned large) fill most of a background cell: the photo
+    path must still take the ink for ink, not the paper between the strokes (the digit came
+    out as its own negative on 7 of the benchmark's photographed held-out scans)."""
+    rng = random.Random(seed)
+    unlike = []
+    for scan in BOLD_SCANS:
+        image = handwriting.scan_image(scan, scale=8, thickness=4, margin=0.25)
+        photo = handwriting.photographed(image, rng)
+        if photos.correlation(to_model_input(*rgba(photo)), plain(image)) <= LOOKS_THE_SAME:
+            unlike.append(scan.label)
+    assert not unlike, f"photographed bold scans of {unlike} do not look like the clean ones"

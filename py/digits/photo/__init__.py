@@ -21,7 +21,8 @@ module named with it:
    cells inside a bold stroke are filled from the paper around them once the polarity is
    known (``without_ink_cells``).
 3. Polarity (``polarity``): the darker-than-background and lighter-than-background tails are
-   weighed; ink is the heavier one, whatever its colour (``ink_kinds``).
+   weighed against the medians of cells a quarter of the image wide (a bold stroke fills most
+   of a background cell); ink is the heavier one, whatever its colour (``ink_kinds``).
 4. Ink relative to the background (``relative``): the share of the background's light that
    dark ink takes away (a shadow does not change it), or the light that light ink adds
    (``map_blocks``).
@@ -136,10 +137,10 @@ def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
     uniform image, a wash too faint to be writing, noise, or only specks.
     """
     longer = max(width, height)
-    cell, (low_grid, median_grid, high_grid) = cell_percentiles(
-        plane, width, height, GRID_CELLS, (1 - BACKGROUND_PERCENTILE, 0.5, BACKGROUND_PERCENTILE)
+    cell, (low_grid, high_grid) = cell_percentiles(
+        plane, width, height, GRID_CELLS, (1 - BACKGROUND_PERCENTILE, BACKGROUND_PERCENTILE)
     )
-    for attempt, kind in enumerate(ink_kinds(plane, width, height, cell, median_grid)):
+    for attempt, kind in enumerate(ink_kinds(plane, width, height)):
         second_look = attempt > 0
         backgrounds = per_block(without_ink_cells(low_grid, high_grid, kind), cell, width, height)
         raw = map_blocks(plane, width, height, backgrounds, kind)
