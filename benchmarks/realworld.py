@@ -1,6 +1,6 @@
 """Accuracy on real-world input, end to end through the page, in headless Chromium.
 
-    .venv/bin/python -m benchmarks.realworld [--sets scans,scans-photo,pen,...] [--limit N]
+    .venv/bin/python -m benchmarks.realworld [--sets scans,scans-tight,pen,...] [--limit N]
 
 Every set runs through the product page and, side by side, through its own baseline
 (`/?recognizer=baseline`: the same page and model, plain MNIST normalization in JavaScript),
@@ -13,6 +13,8 @@ never trained or tuned on; its writers may also have written digits of the train
   black-on-white PNGs, cycling through sizes and stroke widths (SCAN_VARIANTS);
 - scans-photo: the same digits as phone photos of paper (off-white, uneven light, blur,
   noise; SCAN_PHOTO_VARIANTS), uploaded as PNGs;
+- scans-tight: the same photos cropped tight to the digit, as a person crops a photo before
+  uploading it: a thin margin, or none (the ink touches the photo's edges; SCAN_TIGHT_VARIANTS);
 - pen: the held-out pen trajectories (pendigits, 1,874), replayed with the mouse on the pad as
   one polyline through their 8 points (how the data was recorded), 0.7 of the pad tall.
 
@@ -69,8 +71,8 @@ from training.data import DEFAULT_MNIST_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
-SETS = ("scans", "scans-photo", "pen", "mnist", "drawn", "uploaded")
-REAL_SETS = ("scans", "scans-photo", "pen")
+SETS = ("scans", "scans-photo", "scans-tight", "pen", "mnist", "drawn", "uploaded")
+REAL_SETS = ("scans", "scans-photo", "scans-tight", "pen")
 # The two pages every set runs on: the product, and plain normalization in JavaScript.
 PAGES = {"page": "/", "baseline": "/?recognizer=baseline"}
 WORKERS = {"page": "/js/worker.js", "baseline": "/baseline/worker.js"}
@@ -78,6 +80,21 @@ WORKERS = {"page": "/js/worker.js", "baseline": "/baseline/worker.js"}
 SCAN_VARIANTS = ((1, 0, 0.0), (4, 0, 0.0), (4, 0, 0.15), (8, 0, 0.1), (8, 3, 0.1), (8, 6, 0.0))
 # Scans photographed on paper, cycled (a photo shows paper around the digit).
 SCAN_PHOTO_VARIANTS = ((4, 0, 0.3), (8, 0, 0.3), (8, 4, 0.25))
+# Scans photographed and cropped tight, cycled: 5% margins, or none.
+SCAN_TIGHT_VARIANTS = (
+    (4, 0, 0.05),
+    (8, 0, 0.05),
+    (8, 4, 0.05),
+    (4, 0, 0.0),
+    (8, 0, 0.0),
+    (8, 4, 0.0),
+)
+# Each set of scans: its variants, and whether they are photographed.
+SCAN_SETS = {
+    "scans": (SCAN_VARIANTS, False),
+    "scans-photo": (SCAN_PHOTO_VARIANTS, True),
+    "scans-tight": (SCAN_TIGHT_VARIANTS, True),
+}
 SCAN_PHOTO_SEED = 2026
 CLASSES = realworld_data.CLASSES
 NO_ANSWER = "none"  # the page showed no digit (nothing recognized, an error, a timeout)
@@ -237,10 +254,11 @@ def png(image: Image.Image, name: str) -> dict[str, Any]:
     return {"name": name, "mimeType": "image/png", "buffer": buffer.getvalue()}
 
 
-def scan_items(limit: int | None, photographed: bool) -> list[Record]:
-    """The held-out scans as uploads: black on white, or photographed on paper."""
+def scan_items(limit: int | None, name: str) -> list[Record]:
+    """The held-out scans as uploads (one of SCAN_SETS): black on white, or photographed on
+    paper."""
     scans = handwriting.part(handwriting.load_scans(), "held_out")[:limit]
-    variants = SCAN_PHOTO_VARIANTS if photographed else SCAN_VARIANTS
+    variants, photographed = SCAN_SETS[name]
     rng = random.Random(SCAN_PHOTO_SEED)
     items = []
     for number, scan in enumerate(scans):
@@ -249,9 +267,9 @@ def scan_items(limit: int | None, photographed: bool) -> list[Record]:
         if photographed:
             image = handwriting.photographed(image, rng)
         kind = f"x{scale} +{thickness}px margin {margin:g}" + (" photo" if photographed else "")
-        name = f"scan-{number:04d}.png"
+        file = f"scan-{number:04d}.png"
         items.append(
-            {"label": str(scan.label), "file": name, "kind": kind, "payload": png(image, name)}
+            {"label": str(scan.label), "file": file, "kind": kind, "payload": png(image, file)}
         )
     return items
 
@@ -271,7 +289,7 @@ def run_real(browser, url: str, name: str, limit: int | None) -> list[Record]:
         if name == "pen":
             items, give = pen_items(limit), give_drawing
         else:
-            items, give = scan_items(limit, photographed=name == "scans-photo"), give_upload
+            items, give = scan_items(limit, name), give_upload
     except handwriting.HandwritingError as error:
         raise BenchmarkError(str(error)) from error
     page = open_page(browser, url)

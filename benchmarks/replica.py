@@ -1,7 +1,7 @@
 """The real rows of benchmarks.realworld in minutes, without a browser: same items, same
 Python, same model, same TF.js.
 
-    .venv/bin/python -m benchmarks.replica [--sets scans,scans-photo,pen,drawn,uploaded]
+    .venv/bin/python -m benchmarks.replica [--sets scans,scans-photo,scans-tight,pen,drawn,uploaded]
         [--model site/model] [--limit N] [--json PATH] [--compare BROWSER_JSON]
 
 Why: the browser benchmark replays every digit through the page's UI (about an hour for the
@@ -49,6 +49,7 @@ from benchmarks import realworld_data
 from benchmarks.realworld import (
     CLASSES,
     NO_ANSWER,
+    SCAN_SETS,
     Record,
     parse_names,
     pen_items,
@@ -62,7 +63,7 @@ from training import handwriting
 ROOT = Path(__file__).resolve().parent.parent
 CLASSIFY_SCRIPT = ROOT / "benchmarks" / "js" / "classify.mjs"
 DEFAULT_MODEL_DIR = ROOT / "site" / "model"
-REAL_SETS = ("scans", "scans-photo", "pen")
+REAL_SETS = ("scans", "scans-photo", "scans-tight", "pen")
 GENERATED_SETS = ("drawn", "uploaded")
 RECOGNITION_MAX_SIDE = 640  # site/js/images.js: a larger image is scaled down to this
 # Records per Node run: a pen record is the pad's 280x280 RGBA (313 KB), so a batch is ~80 MB.
@@ -90,8 +91,8 @@ def set_items(name: str, limit: int | None) -> list[Record]:
     """The benchmark's items of one set, as benchmarks.realworld builds them."""
     if name == "pen":
         return pen_items(limit)
-    if name in ("scans", "scans-photo"):
-        return scan_items(limit, photographed=name == "scans-photo")
+    if name in SCAN_SETS:
+        return scan_items(limit, name)
     source = realworld_data.DRAWN_FILE if name == "drawn" else realworld_data.LABELS_FILE
     return json.loads(source.read_text())["items"][:limit]
 

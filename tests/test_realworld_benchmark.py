@@ -113,7 +113,7 @@ def test_unknown_set_is_refused() -> None:
 
 
 def test_real_sets_are_the_held_out_digits_only() -> None:
-    scans = realworld.scan_items(None, photographed=False)
+    scans = realworld.scan_items(None, "scans")
     pen = realworld.pen_items(None)
     held_scans = handwriting.part(handwriting.load_scans(), "held_out")
     held_pen = handwriting.part(handwriting.load_pen(), "held_out")
@@ -127,7 +127,7 @@ def test_real_sets_are_the_held_out_digits_only() -> None:
 
 @pytest.mark.browser
 def test_documented_command_runs_a_few_items(tmp_path: Path) -> None:
-    sets = ("scans", "scans-photo", "pen", "mnist")
+    sets = ("scans", "scans-photo", "scans-tight", "pen", "mnist")
     command = ["-m", "benchmarks.realworld", "--sets", ",".join(sets), "--limit", "2"]
     done = subprocess.run(
         [sys.executable, *command, "--out", str(tmp_path)],

@@ -38,6 +38,18 @@ def bounding_box(mask: bytes, width: int) -> tuple[int, int, int, int] | None:
     return width - len(occupied.lstrip(_ZERO)), top, len(occupied.rstrip(_ZERO)), bottom
 
 
+def border(plane: bytes, width: int, height: int) -> bytes:
+    """The values along the plane's four edges (the corners twice): top, bottom, left, right."""
+    return b"".join(
+        (
+            plane[:width],
+            plane[(height - 1) * width :],
+            plane[::width],
+            plane[width - 1 :: width],
+        )
+    )
+
+
 def crop(data: bytes, width: int, box: tuple[int, int, int, int], size: int = 1) -> bytes:
     """The rectangle `box` of an image of `size`-byte pixels, rows joined."""
     left, top, right, bottom = box

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from digits.photo.components import Runs, digit_pieces, with_fringes
 from digits.photo.stats import histogram, histogram_percentile, otsu
-from digits.planes import DENOISE, MAX_LEVEL
+from digits.planes import DENOISE, MAX_LEVEL, border
 
 # A clean image: Otsu's threshold splits it into paper (the side that holds most of the
 # image's border) and ink; the paper's middle 80% of values lie within this many levels (even
@@ -50,18 +50,11 @@ def clean_ink(
     work, work_width, work_height = analysed
     counts = histogram(work)
     threshold = otsu(counts)
-    border = b"".join(
-        (
-            work[:work_width],
-            work[(work_height - 1) * work_width :],
-            work[::work_width],
-            work[work_width - 1 :: work_width],
-        )
-    )
-    light_border = len(border.translate(None, bytes(range(threshold + 1))))
-    dark_ink = 2 * light_border >= len(border)
-    border_ink = len(border) - light_border if dark_ink else light_border
-    if border_ink > CLEAN_MAX_BORDER_INK * len(border):
+    edges = border(work, work_width, work_height)
+    light_border = len(edges.translate(None, bytes(range(threshold + 1))))
+    dark_ink = 2 * light_border >= len(edges)
+    border_ink = len(edges) - light_border if dark_ink else light_border
+    if border_ink > CLEAN_MAX_BORDER_INK * len(edges):
         return None
     paper_values = (threshold + 1, MAX_LEVEL) if dark_ink else (0, threshold)
     ink_values = (0, threshold) if dark_ink else (threshold + 1, MAX_LEVEL)
