@@ -71,8 +71,6 @@ from training.data import DEFAULT_MNIST_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
-SETS = ("scans", "scans-photo", "scans-tight", "pen", "mnist", "drawn", "uploaded")
-REAL_SETS = ("scans", "scans-photo", "scans-tight", "pen")
 # The two pages every set runs on: the product, and plain normalization in JavaScript.
 PAGES = {"page": "/", "baseline": "/?recognizer=baseline"}
 WORKERS = {"page": "/js/worker.js", "baseline": "/baseline/worker.js"}
@@ -95,6 +93,8 @@ SCAN_SETS = {
     "scans-photo": (SCAN_PHOTO_VARIANTS, True),
     "scans-tight": (SCAN_TIGHT_VARIANTS, True),
 }
+REAL_SETS = (*SCAN_SETS, "pen")
+SETS = (*REAL_SETS, "mnist", "drawn", "uploaded")
 SCAN_PHOTO_SEED = 2026
 CLASSES = realworld_data.CLASSES
 NO_ANSWER = "none"  # the page showed no digit (nothing recognized, an error, a timeout)

@@ -49,6 +49,7 @@ from benchmarks import realworld_data
 from benchmarks.realworld import (
     CLASSES,
     NO_ANSWER,
+    REAL_SETS,
     SCAN_SETS,
     Record,
     parse_names,
@@ -63,7 +64,6 @@ from training import handwriting
 ROOT = Path(__file__).resolve().parent.parent
 CLASSIFY_SCRIPT = ROOT / "benchmarks" / "js" / "classify.mjs"
 DEFAULT_MODEL_DIR = ROOT / "site" / "model"
-REAL_SETS = ("scans", "scans-photo", "scans-tight", "pen")
 GENERATED_SETS = ("drawn", "uploaded")
 RECOGNITION_MAX_SIDE = 640  # site/js/images.js: a larger image is scaled down to this
 # Records per Node run: a pen record is the pad's 280x280 RGBA (313 KB), so a batch is ~80 MB.

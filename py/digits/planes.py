@@ -38,9 +38,10 @@ def bounding_box(mask: bytes, width: int) -> tuple[int, int, int, int] | None:
     return width - len(occupied.lstrip(_ZERO)), top, len(occupied.rstrip(_ZERO)), bottom
 
 
-def border(plane: bytes, width: int, height: int) -> bytes:
-    """The values along the plane's four edges (the corners twice): top, bottom, left, right."""
-    return b"".join(
+def border_above(plane: bytes, width: int, height: int, threshold: int) -> tuple[int, int]:
+    """How many values along the plane's four edges (the corners twice) are above
+    `threshold`, and how many there are: which side of a threshold the border lies on."""
+    edges = b"".join(
         (
             plane[:width],
             plane[(height - 1) * width :],
@@ -48,6 +49,7 @@ def border(plane: bytes, width: int, height: int) -> bytes:
             plane[width - 1 :: width],
         )
     )
+    return len(edges.translate(None, bytes(range(threshold + 1)))), len(edges)
 
 
 def crop(data: bytes, width: int, box: tuple[int, int, int, int], size: int = 1) -> bytes:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from digits.photo.components import Runs, digit_pieces, with_fringes
 from digits.photo.stats import histogram, histogram_percentile, otsu
-from digits.planes import DENOISE, MAX_LEVEL, border
+from digits.planes import DENOISE, MAX_LEVEL, border_above
 
 # A clean image: Otsu's threshold splits it into paper (the side that holds most of the
 # image's border) and ink; the paper's middle 80% of values lie within this many levels (even
@@ -50,11 +50,10 @@ def clean_ink(
     work, work_width, work_height = analysed
     counts = histogram(work)
     threshold = otsu(counts)
-    edges = border(work, work_width, work_height)
-    light_border = len(edges.translate(None, bytes(range(threshold + 1))))
-    dark_ink = 2 * light_border >= len(edges)
-    border_ink = len(edges) - light_border if dark_ink else light_border
-    if border_ink > CLEAN_MAX_BORDER_INK * len(edges):
+    light_border, border_length = border_above(work, work_width, work_height, threshold)
+    dark_ink = 2 * light_border >= border_length
+    border_ink = border_length - light_border if dark_ink else light_border
+    if border_ink > CLEAN_MAX_BORDER_INK * border_length:
         return None
     paper_values = (threshold + 1, MAX_LEVEL) if dark_ink else (0, threshold)
     ink_values = (0, threshold) if dark_ink else (threshold + 1, MAX_LEVEL)

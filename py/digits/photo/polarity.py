@@ -14,7 +14,7 @@ from operator import mul
 from digits.photo.background import cell_percentiles, per_block
 from digits.photo.relative import map_blocks
 from digits.photo.stats import histogram, otsu
-from digits.planes import border
+from digits.planes import border_above
 
 # The medians are those of a grid this many cells along the longer side: coarser than the
 # background's (GRID_CELLS), because ink must be the minority of every cell. A bold stroke (a
@@ -60,6 +60,5 @@ def _dark_after_all(plane: bytes, width: int, height: int) -> bool:
     """
     counts = histogram(plane)
     threshold = otsu(counts)
-    edges = border(plane, width, height)
-    light_border = len(edges.translate(None, bytes(range(threshold + 1))))
-    return 2 * light_border >= len(edges) and 2 * sum(counts[: threshold + 1]) < len(plane)
+    light_border, border_length = border_above(plane, width, height, threshold)
+    return 2 * light_border >= border_length and 2 * sum(counts[: threshold + 1]) < len(plane)
