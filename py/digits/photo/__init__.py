@@ -27,9 +27,10 @@ module named with it:
    dark ink takes away (a shadow does not change it), or the light that light ink adds
    (``map_blocks``).
 5. The table around the sheet (``edges``): what reaches in from a side of the photo up to
-   one straight line (the paper's edge) is cleared beyond it (``without_table``), and strong
-   ink touching the photo's edge is set aside while other ink remains
-   (``without_surroundings``).
+   one straight line (the paper's edge, reached by the ink all along it: ``paper_edges``) is
+   cleared beyond it (``without_table``), and strong ink touching the photo's edge is set
+   aside while other ink remains (``without_surroundings``). Not in a photo cropped tight to
+   its digit (``tight_crop``): there the ink at the edge is the digit, crossing it.
 6. Threshold from the image's own statistics (``threshold``): Otsu's threshold, the strokes'
    contrast and the paper's texture give the ink and its clearly inked components
    (``strokes``); too little contrast is nothing to recognize. What touches the photo's edge
@@ -64,7 +65,7 @@ from digits.photo.background import (
 )
 from digits.photo.clean import clean_ink
 from digits.photo.components import clear, digit_pieces, strong_sizes, with_fringes
-from digits.photo.edges import without_surroundings, without_table
+from digits.photo.edges import paper_edges, tight_crop, without_surroundings, without_table
 from digits.photo.lines import without_lines
 from digits.photo.luminance import (
     analysis_plane,
@@ -144,11 +145,14 @@ def ink_map(plane: bytes, width: int, height: int) -> bytes | None:
         second_look = attempt > 0
         backgrounds = per_block(without_ink_cells(low_grid, high_grid, kind), cell, width, height)
         raw = map_blocks(plane, width, height, backgrounds, kind)
-        raw = without_surroundings(without_table(raw, width, height), width, height)
-        found = strokes(raw, width, height)
+        edges = paper_edges(raw, width, height)
+        tight = tight_crop(raw, width, height, edges)
+        if not tight:
+            raw = without_surroundings(without_table(raw, width, height, edges), width, height)
+        found = strokes(raw, width, height, tight)
         if found is None:
             raw = flattened(raw, width, height)
-            found = strokes(raw, width, height)
+            found = strokes(raw, width, height, tight)
             second_look = True
         if found is not None:
             break

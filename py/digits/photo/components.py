@@ -6,7 +6,8 @@ with union-find: ``Runs``); a component is kept if it holds strong pixels at lea
 (``digit_pieces``): a 5's separate bar or a 7's crossbar stay; dust, JPEG ringing and paper
 fibres go, and too small a digit is nothing. The kept pieces then get back the faint ink
 connected to them, within their box (``with_fringes``). Steps 5 and 6 find the pieces that
-touch the photo's edge (``touches_edge``) and clear them (``clear``) with the same runs.
+touch the photo's edge (``touches_edge``) and clear them (``clear``) with the same runs,
+unless the photo is a digit cropped tight (``cropped_tight``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ MIN_DIGIT_PIXELS = 3
 # still counts as the digit's faint edge (see with_fringes).
 FRINGE_MARGIN = 0.15
 FRINGE_MARGIN_PIXELS = 2
+# A digit cropped tight touches the photo's border along at most this fraction of it...
+TIGHT_MAX_CONTACT = 0.25
+# ...and whatever could be a digit on its own (this fraction of the image's longer side, or
+# more) lies within this fraction of it of its box (see cropped_tight).
+TIGHT_DUST = 0.05
+TIGHT_NEAR = 0.1
 # 1 for every non-zero level.
 _NONZERO = bytes([0] + [1] * 255)
 
@@ -176,3 +183,39 @@ def with_fringes(ink: bytes, width: int, height: int, chosen: list[Piece]) -> by
             offset = y * width
             kept[offset + start : offset + end] = ink[offset + start : offset + end]
     return bytes(kept)
+
+
+def cropped_tight(inside: list[Piece], outside: list[Piece], width: int, height: int) -> bool:
+    """Whether the largest piece touching the photo's edge is the digit itself, cropped tight.
+
+    A digit cropped to its own box touches the photo's edge where its strokes cross it,
+    a short stretch of the border (at most TIGHT_MAX_CONTACT of it); the table or a shadow
+    lies along it, or all around (a frame). And nothing else there could be a digit on its
+    own: what lies further than TIGHT_NEAR from that piece's box is dust, under TIGHT_DUST
+    of the image across (a small digit beside a shadow's band is the digit, the band is
+    not; a 5's bar or a stroke's broken-off end lies within the box, and is the digit's).
+    """
+    if not outside:
+        return False
+    main = max(outside, key=lambda runs: sum(end - start for _, start, end in runs))
+    contact = sum(
+        (end - start) if y in (0, height - 1) else (start == 0) + (end == width)
+        for y, start, end in main
+    )
+    if contact > TIGHT_MAX_CONTACT * 2 * (width + height):
+        return False
+    longer = max(width, height)
+    near = TIGHT_NEAR * longer
+    left = min(start for _, start, _ in main) - near
+    right = max(end for _, _, end in main) + near
+    top, bottom = main[0][0] - near, main[-1][0] + 1 + near
+    dust = max(MIN_DIGIT_PIXELS, TIGHT_DUST * longer)
+    for runs in inside:
+        piece_left = min(start for _, start, _ in runs)
+        piece_right = max(end for _, _, end in runs)
+        piece_top, piece_bottom = runs[0][0], runs[-1][0] + 1
+        if max(piece_right - piece_left, piece_bottom - piece_top) < dust:
+            continue
+        if piece_left < left or piece_right > right or piece_top < top or piece_bottom > bottom:
+            return False
+    return True

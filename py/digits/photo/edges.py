@@ -7,6 +7,11 @@ writing. Only where the table itself reads as ink up to the photo's border: a ta
 than about one background cell becomes background there; what shows of it then touches the
 photo's edge, and such strong ink is cleared whenever other ink remains
 (``without_surroundings``).
+
+Unless the photo is the digit cropped tight (``tight_crop``): then its strokes run off the
+photo's edges, a 2's base or a 3's curve along an edge makes a straight "paper edge" that
+the ink reaches only where the stroke is (``paper_edges`` measures how much of its line the
+ink reaches), and what touches the edge is the digit. Nothing is cleared.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from itertools import repeat
 
 from digits.facts import NOISE_THRESHOLD
-from digits.photo.components import Runs, clear, touches_edge
+from digits.photo.components import Runs, clear, cropped_tight, touches_edge
 from digits.photo.stats import histogram, otsu
 from digits.planes import MAX_LEVEL
 
@@ -30,6 +35,10 @@ EDGE_TOLERANCE_FRACTION = 0.01
 # ...tried through this many pairs of rows half the side apart (a robust fit: a digit that
 # touches the paper's edge makes some rows reach further, and those do not move the line).
 EDGE_CANDIDATES = 48
+# The table lies beyond the paper's edge all along it: ink reaches the line in at least this
+# fraction of the rows where it is inside the photo; a line through a stroke's end (a digit
+# cropped tight) is reached only where the stroke is.
+EDGE_COVERAGE = 0.75
 # Beyond the fitted edge, this many more pixels are cleared: the edge's own blur.
 EDGE_MARGIN = 1
 # Ink-like: above the pad's noise threshold.
@@ -114,15 +123,11 @@ def least_squares(points: list[tuple[int, int]]) -> tuple[float, float]:
     return mean_d - slope * mean_i, slope
 
 
-def without_table(raw: bytes, width: int, height: int) -> bytes:
-    """`raw` with what lies beyond the paper's straight edges cleared, if ink remains.
-
-    The table (or floor, or the next page) around a photographed sheet reaches in from the
-    photo's sides up to the sheet's edge, a straight line; a digit written near that edge
-    may touch it, and would otherwise be one "stroke" with the table. The paper is convex,
-    so everything beyond the line of one of its edges is not paper: it is cleared, and the
-    digit's part inside the paper stays.
-    """
+def paper_edges(raw: bytes, width: int, height: int) -> list[tuple[str, float, float, float]]:
+    """The paper's straight edges that the table reaches in up to, per side of the photo:
+    (side, intercept, slope, coverage), the line as ``edge_line`` gives it and the fraction
+    of the rows where it lies inside the photo that the ink reaches it in (the table lies
+    beyond a paper's edge all along it; a stroke's end does not)."""
     mask = raw.translate(_INK_MASK)
     rows = [mask[y * width : (y + 1) * width] for y in range(height)]
     columns = [mask[x::width] for x in range(width)]
@@ -132,25 +137,48 @@ def without_table(raw: bytes, width: int, height: int) -> bytes:
         ("top", [column.find(0) % (height + 1) for column in columns], height),
         ("bottom", [height - 1 - column.rfind(0) for column in columns], height),
     )
-    cleared = bytearray(raw)
-    zeros = memoryview(bytes(max(width, height)))
-    found = False
+    found = []
     for side, depths, across in sides:
         line = edge_line(depths, across)
         if line is None:
             continue
-        found = True
         intercept, slope = line
+        tolerance = EDGE_TOLERANCE + EDGE_TOLERANCE_FRACTION * across
+        within = reached = 0
+        for index, depth in enumerate(depths):
+            at = intercept + slope * index
+            if at > tolerance + 1:
+                within += 1
+                reached += depth >= at - tolerance
+        found.append((side, intercept, slope, reached / within if within else 0.0))
+    return found
+
+
+def without_table(
+    raw: bytes, width: int, height: int, found: list[tuple[str, float, float, float]]
+) -> bytes:
+    """`raw` with what lies beyond the paper's straight edges (`found` by ``paper_edges``)
+    cleared, if ink remains.
+
+    The table (or floor, or the next page) around a photographed sheet reaches in from the
+    photo's sides up to the sheet's edge, a straight line; a digit written near that edge
+    may touch it, and would otherwise be one "stroke" with the table. The paper is convex,
+    so everything beyond the line of one of its edges is not paper: it is cleared, and the
+    digit's part inside the paper stays.
+    """
+    if not found:
+        return raw
+    cleared = bytearray(raw)
+    zeros = memoryview(bytes(max(width, height)))
+    for side, intercept, slope, _ in found:
+        across, count = (width, height) if side in ("left", "right") else (height, width)
         cuts = [
             (index, cut)
             for index, cut in enumerate(
                 map(
                     min,
                     repeat(across),
-                    [
-                        int(intercept + slope * index + 0.5) + EDGE_MARGIN
-                        for index in range(len(depths))
-                    ],
+                    [int(intercept + slope * index + 0.5) + EDGE_MARGIN for index in range(count)],
                 )
             )
             if cut > 0
@@ -168,7 +196,7 @@ def without_table(raw: bytes, width: int, height: int) -> bytes:
             for index, cut in cuts:
                 start = index + (height - cut) * width
                 cleared[start : start + cut * width : width] = zeros[:cut]
-    if not found or not any(cleared):
+    if not any(cleared):
         return raw
     return bytes(cleared)
 
@@ -187,3 +215,19 @@ def without_surroundings(raw: bytes, width: int, height: int) -> bytes:
     if not outside or len(outside) == len(components):
         return raw
     return clear(raw, width, outside)
+
+
+def tight_crop(
+    raw: bytes, width: int, height: int, found: list[tuple[str, float, float, float]]
+) -> bool:
+    """Whether `raw` is a digit cropped tight: its strong ink touches the photo's edge only
+    where strokes cross it, and nothing that could be a digit lies away from it
+    (``cropped_tight``). Then nothing there is the table, and nothing is set aside."""
+    if any(coverage >= EDGE_COVERAGE for *_, coverage in found):
+        return False
+    threshold = otsu(histogram(raw))
+    strong = raw.translate(bytes(int(v > threshold) for v in range(256)))
+    components = Runs(strong, width, height).components().values()
+    outside = [runs for runs in components if touches_edge(runs, width, height)]
+    inside = [runs for runs in components if not touches_edge(runs, width, height)]
+    return cropped_tight(inside, outside, width, height)

@@ -41,10 +41,12 @@ class Strokes(NamedTuple):
     outside: list[Piece]
 
 
-def strokes(raw: bytes, width: int, height: int) -> Strokes | None:
+def strokes(raw: bytes, width: int, height: int, tight: bool = False) -> Strokes | None:
     """Threshold the background-relative ink `raw` by its own statistics; its components.
 
     None when there is nothing like writing: no contrast, or ink no stronger than the paper.
+    `tight`: the photo is a digit cropped tight (``edges.tight_crop``), and what touches its
+    edge is the digit: nothing is set aside.
     """
     counts = histogram(raw)
     threshold = otsu(counts)
@@ -83,6 +85,6 @@ def strokes(raw: bytes, width: int, height: int) -> Strokes | None:
             outside.append(runs)
         else:
             inside[root] = runs
-    if not inside:
+    if not inside or tight:
         return Strokes(ink, strength, components, [])
     return Strokes(ink, strength, inside, outside)
