@@ -703,3 +703,17 @@ def test_tall_strokes_side_by_side_are_never_read_as_one_digit(
     candidates = segment.stroke_readings(number.strokes, number.rgba(), number.width, number.height)
     assert any(len(reading) == 1 for reading in candidates) is one_digit_reading
     assert any(len(reading) == 2 for reading in candidates) or one_digit_reading
+
+
+def test_a_small_digit_in_a_wide_pen_is_no_scribble_when_the_strokes_say_so() -> None:
+    """An 8 a few pen widths tall fills its box like a scribble does (the UCI pen digits
+    had such 8s refused as scribbles in numbers); its stroke goes around once, a scribble's
+    tens of times. The pixels alone cannot tell: there it is still refused."""
+    eight = [(60, 25), (46, 32), (60, 45), (74, 58), (60, 65), (46, 58), (60, 45), (74, 32)]
+    eight.append(eight[0])
+    width, height = 140, 110
+    rgba = draw([eight], width, height, pen=26.0)
+    ways = segment.stroke_ways([eight], rgba, width, height)
+    assert len(ways) == 1 and len(ways[0][0]) == 1  # one group, its first way the whole digit
+    with pytest.raises(segment.Scribble):
+        segment.number_ways(rgba, width, height)

@@ -126,6 +126,13 @@ DIGIT_STROKE_ASPECT = 0.4
 # up to about two thirds of its box (a 0 five pen widths tall: 0.61, tests/test_segment.py).
 SCRIBBLE_INK_SHARE = 0.8
 SCRIBBLE_MIN_ASPECT = 0.6
+# On the pad the strokes tell the two apart where the ink cannot: a digit written small with
+# a wide pen fills its box too (8s of the UCI pen digits 4.7 pen widths tall: 0.81), but its
+# pen travels a few times the box's longer side (the UCI pen training digits: at most 5.5
+# times their strokes' extent), while a scribble goes back and forth, or round and round,
+# tens of times. A group of strokes is a scribble only if they are at least this many times
+# its box's longer side long.
+SCRIBBLE_MIN_PATH = 8
 
 # The ink is segmented at most this many pixels tall (area-averaged down to it by a whole
 # factor): a number
@@ -661,20 +668,24 @@ def _ways(
     split_aspect: float = SPLIT_ASPECT,
     *,
     seams: bool = False,
+    path: float | None = None,
 ) -> list[list[Crop]]:
     """The ways to read one group: whole, and cut where it is too wide for one digit (at
     its emptiest columns, and with `seams` also along the seams that cross the least ink).
 
-    Raises LongLine when it is far too wide for digits, Scribble when its ink fills it."""
+    Raises LongLine when it is far too wide for digits, Scribble when its ink fills it (and,
+    given its strokes' `path` length, the pen went to and fro: SCRIBBLE_MIN_PATH)."""
     width, height = box[2] - box[0], box[3] - box[1]
     aspect = width / height
     if aspect > LINE_ASPECT or (
         aspect > THIN_LINE_ASPECT and _single_crossings(ink, width) >= LINE_ROWS
     ):
         raise LongLine("That looks like a line, not digits: write the number's digits.")
-    if SCRIBBLE_MIN_ASPECT <= aspect <= 1 / SCRIBBLE_MIN_ASPECT and len(ink) - ink.count(
-        0
-    ) > SCRIBBLE_INK_SHARE * len(ink):
+    if (
+        SCRIBBLE_MIN_ASPECT <= aspect <= 1 / SCRIBBLE_MIN_ASPECT
+        and len(ink) - ink.count(0) > SCRIBBLE_INK_SHARE * len(ink)
+        and (path is None or path >= SCRIBBLE_MIN_PATH * max(width, height))
+    ):
         raise Scribble("That looks like a scribble, not digits: write the number's digits.")
     whole = make(box, ink)
     ways = [[whole]] if whole is not None and aspect <= WHOLE_ASPECT else []
@@ -998,7 +1009,10 @@ def stroke_ways(
             group_ways = _GROUP_WAYS.recent(key)
             if group_ways is None:
                 splits = _stroke_splits(box, group_ink, strokes, group, make)
-                group_ways = _ways(box, group_ink, make)
+                path = sum(
+                    math.dist(start, end) for i in group for start, end in pairwise(strokes[i])
+                )
+                group_ways = _ways(box, group_ink, make, path=path)
                 if splits and _side_by_side(strokes, group):
                     group_ways = [way for way in group_ways if len(way) > 1]
                 group_ways += splits
