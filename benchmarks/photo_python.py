@@ -65,6 +65,8 @@ PHOTO_STEPS = (
     "without_ink_cells",
     "per_block",
     "map_blocks",
+    "paper_edges",
+    "tight_crop",
     "without_table",
     "without_surroundings",
     "strokes",
