@@ -42,7 +42,7 @@ from typing import NamedTuple, TypeVar
 
 from digits import preprocess
 from digits.facts import LABELS, MAX_DIGITS, MIN_INK_FRACTION
-from digits.photo.components import Piece, Runs
+from digits.photo.components import Piece, Runs, piece_box
 from digits.planes import MAX_LEVEL, bounding_box, crop
 
 Point = tuple[float, float]
@@ -412,20 +412,10 @@ def _divider(blocks: int) -> tuple[int, int] | None:
     return _DIVIDERS[blocks]
 
 
-def _runs_box(runs: Iterable[tuple[int, int, int]]) -> PixelBox:
-    runs = list(runs)
-    return (
-        min(start for _, start, _ in runs),
-        min(y for y, _, _ in runs),
-        max(end for _, _, end in runs),
-        max(y for y, _, _ in runs) + 1,
-    )
-
-
 def _group_plane(plane: _Plane, runs: Iterable[tuple[int, int, int]]) -> tuple[PixelBox, bytes]:
     """The box of the runs, in the image, and the ink of those runs alone within it."""
     runs = list(runs)
-    left, top, right, bottom = _runs_box(runs)
+    left, top, right, bottom = piece_box(runs)
     box_width = right - left
     out = bytearray(box_width * (bottom - top))
     for y, start, end in runs:
@@ -769,7 +759,7 @@ def number_ways(rgba: bytes | bytearray | memoryview, width: int, height: int) -
     pieces = _components(plane)
     if not pieces:
         raise preprocess.NothingToRecognize("nothing to recognize: only specks")
-    groups = group_boxes([_runs_box(runs) for runs in pieces])
+    groups = group_boxes([piece_box(runs) for runs in pieces])
     _check_count(groups)
     make = _Crops(plane.factor)
     ways = []
@@ -816,12 +806,15 @@ class _Reach:
         return {min(contenders, key=distance)}
 
 
+def _length(strokes: Iterable[Stroke]) -> float:
+    """How far the pen travelled along the strokes."""
+    return sum(math.dist(first, second) for stroke in strokes for first, second in pairwise(stroke))
+
+
 def _pen_reach(ink: bytes, strokes: Iterable[Stroke]) -> float:
     """Half the pen's width, and a pixel: the ink's area over the strokes' length is the
     width (the pad's pen, whatever the device's pixel ratio)."""
-    length = sum(
-        math.dist(first, second) for stroke in strokes for first, second in pairwise(stroke)
-    )
+    length = _length(strokes)
     area = len(ink) - ink.count(0)
     return (area / length if length else math.sqrt(area)) / 2 + 1
 
@@ -1009,9 +1002,7 @@ def stroke_ways(
             group_ways = _GROUP_WAYS.recent(key)
             if group_ways is None:
                 splits = _stroke_splits(box, group_ink, strokes, group, make)
-                path = sum(
-                    math.dist(start, end) for i in group for start, end in pairwise(strokes[i])
-                )
+                path = _length(strokes[i] for i in group)
                 group_ways = _ways(box, group_ink, make, path=path)
                 if splits and _side_by_side(strokes, group):
                     group_ways = [way for way in group_ways if len(way) > 1]

@@ -12,6 +12,8 @@ unless the photo is a digit cropped tight (``cropped_tight``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # One run of a component: (row, start, end), end exclusive.
 Run = tuple[int, int, int]
 # A component (a piece of the digit, or a speck): its runs, in row order.
@@ -100,6 +102,17 @@ class Runs:
         for index, run in enumerate(self.runs):
             groups.setdefault(self.find(index), []).append(run)
         return groups
+
+
+def piece_box(runs: Iterable[Run]) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the runs, right and bottom exclusive."""
+    runs = list(runs)
+    return (
+        min(start for _, start, _ in runs),
+        min(y for y, _, _ in runs),
+        max(end for _, _, end in runs),
+        max(y for y, _, _ in runs) + 1,
+    )
 
 
 def touches_edge(runs: Piece, width: int, height: int) -> bool:
@@ -206,16 +219,17 @@ def cropped_tight(inside: list[Piece], outside: list[Piece], width: int, height:
         return False
     longer = max(width, height)
     near = TIGHT_NEAR * longer
-    left = min(start for _, start, _ in main) - near
-    right = max(end for _, _, end in main) + near
-    top, bottom = main[0][0] - near, main[-1][0] + 1 + near
+    left, top, right, bottom = piece_box(main)
     dust = max(MIN_DIGIT_PIXELS, TIGHT_DUST * longer)
     for runs in inside:
-        piece_left = min(start for _, start, _ in runs)
-        piece_right = max(end for _, _, end in runs)
-        piece_top, piece_bottom = runs[0][0], runs[-1][0] + 1
+        piece_left, piece_top, piece_right, piece_bottom = piece_box(runs)
         if max(piece_right - piece_left, piece_bottom - piece_top) < dust:
             continue
-        if piece_left < left or piece_right > right or piece_top < top or piece_bottom > bottom:
+        if (
+            piece_left < left - near
+            or piece_right > right + near
+            or piece_top < top - near
+            or piece_bottom > bottom + near
+        ):
             return False
     return True

@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from itertools import repeat
 
 from digits.facts import NOISE_THRESHOLD
-from digits.photo.components import Runs, clear, cropped_tight, touches_edge
+from digits.photo.components import Piece, Runs, clear, cropped_tight, touches_edge
 from digits.photo.stats import histogram, otsu
 from digits.planes import MAX_LEVEL
 
@@ -208,11 +208,8 @@ def without_surroundings(raw: bytes, width: int, height: int) -> bytes:
     looks like a huge stroke; left in, it would set the threshold and the contrast, and the
     real (fainter) writing would look like noise next to it.
     """
-    threshold = otsu(histogram(raw))
-    strong = raw.translate(bytes(int(v > threshold) for v in range(256)))
-    components = Runs(strong, width, height).components().values()
-    outside = [runs for runs in components if touches_edge(runs, width, height)]
-    if not outside or len(outside) == len(components):
+    inside, outside = _strong_pieces(raw, width, height)
+    if not outside or not inside:
         return raw
     return clear(raw, width, outside)
 
@@ -225,9 +222,16 @@ def tight_crop(
     (``cropped_tight``). Then nothing there is the table, and nothing is set aside."""
     if any(coverage >= EDGE_COVERAGE for *_, coverage in found):
         return False
+    return cropped_tight(*_strong_pieces(raw, width, height), width, height)
+
+
+def _strong_pieces(raw: bytes, width: int, height: int) -> tuple[list[Piece], list[Piece]]:
+    """The components of the ink above Otsu's threshold: those inside the photo, and those
+    touching its edge."""
     threshold = otsu(histogram(raw))
     strong = raw.translate(bytes(int(v > threshold) for v in range(256)))
-    components = Runs(strong, width, height).components().values()
-    outside = [runs for runs in components if touches_edge(runs, width, height)]
-    inside = [runs for runs in components if not touches_edge(runs, width, height)]
-    return cropped_tight(inside, outside, width, height)
+    inside: list[Piece] = []
+    outside: list[Piece] = []
+    for runs in Runs(strong, width, height).components().values():
+        (outside if touches_edge(runs, width, height) else inside).append(runs)
+    return inside, outside
